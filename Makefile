@@ -1,0 +1,58 @@
+# SP2K portal: `make run` sets everything up and serves the portal; `make test` runs the suite.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-$(shell cksum requirements.txt | cut -d' ' -f1)
+HOST ?= 127.0.0.1:8000
+PYTEST_ARGS ?=
+# The part of the suite also run on SQLite (the embedded database of `make run`).
+SQLITE_PYTEST_ARGS ?= -m "not browser and not postgres_only"
+
+.PHONY: venv run serve migrate data test test-postgres test-sqlite bench lint messages clean
+
+$(STAMP): requirements.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	rm -f $(VENV)/.installed-*
+	touch $(STAMP)
+
+venv: $(STAMP)
+
+migrate: venv
+	$(PY) manage.py migrate --noinput
+
+data: migrate
+	$(PY) manage.py load_regions
+	$(PY) manage.py load_demo
+
+run: data
+	$(PY) manage.py runserver $(HOST)
+
+serve: venv
+	$(PY) manage.py runserver $(HOST)
+
+# PostgreSQL (a throwaway cluster unless DATABASE_URL is given), then SQLite.
+test: test-postgres test-sqlite
+
+test-postgres: venv
+ifdef DATABASE_URL
+	$(PY) -m pytest $(PYTEST_ARGS)
+else
+	$(PY) -m tests.pgcluster -- $(PY) -m pytest $(PYTEST_ARGS)
+endif
+
+test-sqlite: venv
+	DATABASE_URL=sqlite:///$(CURDIR)/test-sqlite.db $(PY) -m pytest -p no:cacheprovider $(SQLITE_PYTEST_ARGS)
+
+bench: venv
+	$(PY) -m tests.pgcluster -- $(PY) -m tests.bench
+
+lint: venv
+	$(VENV)/bin/ruff check .
+
+messages: venv
+	$(PY) manage.py makemessages -l id --ignore '.venv/*' --ignore 'tests/*'
+	$(PY) manage.py compilemessages --ignore '.venv/*'
+
+clean:
+	rm -rf $(VENV) staticfiles test-artifacts

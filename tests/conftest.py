@@ -1,0 +1,107 @@
+"""Fixtures shared by the whole suite: regions, and one account per role."""
+
+import pytest
+
+from districts.models import District, Province, Regency
+from districts.services import load_regions
+from sp2k.accounts.models import Role, User
+
+PASSWORD = "kata-sandi-uji-123"  # noqa: S105 - test accounts only
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "postgres_only: needs PostgreSQL (not run on SQLite)")
+
+
+@pytest.fixture
+def regions(db):
+    """Jawa Barat (32), Jawa Tengah (33) and Jawa Timur (35) from the real data, without villages."""
+    load_regions(provinces={"32", "33", "35"}, villages=False)
+
+
+@pytest.fixture
+def jatim(regions):
+    return Province.objects.get(code="35")
+
+
+@pytest.fixture
+def jabar(regions):
+    return Province.objects.get(code="32")
+
+
+@pytest.fixture
+def banyuwangi(regions):
+    return Regency.objects.get(code="35.10")
+
+
+@pytest.fixture
+def sidoarjo(regions):
+    return Regency.objects.get(code="35.15")
+
+
+@pytest.fixture
+def rogojampi(regions):
+    return District.objects.get(code="35.10.13")
+
+
+@pytest.fixture
+def taman(regions):
+    """Taman, Kabupaten Sidoarjo."""
+    return District.objects.get(code="35.15.13")
+
+
+@pytest.fixture
+def make_user(db):
+    def make(username, role="", password=PASSWORD, **scope):
+        user = User(username=username, full_name=username.replace("-", " ").title(), role=role, **scope)
+        user.set_password(password)
+        user.full_clean()
+        user.save()
+        return user
+
+    return make
+
+
+@pytest.fixture
+def province_admin(make_user, jatim):
+    return make_user("panitia-jatim", Role.PROVINCE_ADMIN, province=jatim)
+
+
+@pytest.fixture
+def other_province_admin(make_user, jabar):
+    return make_user("panitia-jabar", Role.PROVINCE_ADMIN, province=jabar)
+
+
+@pytest.fixture
+def regency_admin(make_user, banyuwangi):
+    return make_user("pemkab-banyuwangi", Role.REGENCY_ADMIN, regency=banyuwangi)
+
+
+@pytest.fixture
+def other_regency_admin(make_user, sidoarjo):
+    return make_user("pemkab-sidoarjo", Role.REGENCY_ADMIN, regency=sidoarjo)
+
+
+@pytest.fixture
+def camat(make_user, rogojampi):
+    return make_user("camat-rogojampi", Role.CAMAT, district=rogojampi)
+
+
+@pytest.fixture
+def operator(make_user, rogojampi):
+    return make_user("operator-rogojampi", Role.DISTRICT_OPERATOR, district=rogojampi)
+
+
+@pytest.fixture
+def other_camat(make_user, taman):
+    return make_user("camat-taman", Role.CAMAT, district=taman)
+
+
+@pytest.fixture
+def assessor(make_user, jatim, sidoarjo):
+    return make_user("penilai-unair", Role.ASSESSOR, province=jatim, regency=sidoarjo)
+
+
+@pytest.fixture
+def superuser(db):
+    return User.objects.create_superuser("root", "root@example.org", PASSWORD, full_name="Root")
