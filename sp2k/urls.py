@@ -11,6 +11,7 @@ urlpatterns = [
     path("tentang/", views.AboutView.as_view(), name="about"),
     path("akun/", include("sp2k.accounts.urls")),
     path("wilayah/", include("districts.urls")),
+    path("kompetisi/", include("assessments.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

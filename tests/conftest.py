@@ -105,3 +105,25 @@ def assessor(make_user, jatim, sidoarjo):
 @pytest.fixture
 def superuser(db):
     return User.objects.create_superuser("root", "root@example.org", PASSWORD, full_name="Root")
+
+
+@pytest.fixture
+def edition(jatim):
+    """SP2K Jawa Timur 2022 (draft) with the example criteria: desk, presentation, field visit."""
+    from assessments.configuration import create_edition
+    from assessments.demo import example_configuration
+
+    return create_edition(jatim, "SP2K Jawa Timur 2022", 2022, example_configuration())
+
+
+@pytest.fixture
+def participants(edition):
+    """The five 2022 winners, accepted, plus Kota Madiun's Taman: six participants."""
+    from assessments.demo import EXAMPLE_PARTICIPANT_CODES
+    from assessments.models import Participant
+
+    codes = [*EXAMPLE_PARTICIPANT_CODES, "35.77.03"]
+    return [
+        Participant.objects.create(edition=edition, district_id=code, status=Participant.Status.ACCEPTED)
+        for code in codes
+    ]
