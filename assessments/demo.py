@@ -129,3 +129,121 @@ def example_configuration():
 
 # Jawa Timur 2022's winners first (domain brief), then other regencies' rank-1 kecamatan (example).
 EXAMPLE_PARTICIPANT_CODES = ["35.10.13", "35.15.13", "35.13.23", "35.79.02", "35.28.04"]
+
+
+# Field-visit strength of the 2022 winners, in the order of the governor's decree (domain brief).
+WINNER_LEVELS = {"35.10.13": 4.7, "35.15.13": 4.3, "35.13.23": 3.9, "35.79.02": 3.5, "35.28.04": 3.05}
+DEMO_EDITION_NAME = "SP2K Jawa Timur 2022 (contoh)"
+
+
+def demo_participant_codes(province_code="35", count=30):
+    """The winners plus the first kecamatan (by code) of other regencies: rank 1 of each, as an example."""
+    from districts.models import District
+
+    winners = list(WINNER_LEVELS)
+    taken = {code[:5] for code in winners}
+    others = []
+    for district in District.objects.filter(regency__province_id=province_code).order_by("code"):
+        if district.code[:5] not in taken:
+            taken.add(district.code[:5])
+            others.append(district.code)
+    return winners + others[: count - len(winners)]
+
+
+def build_example_edition(province_admin, assessors, regency_admins=()):
+    """The example "SP2K Jawa Timur 2022": 30 participants, three stages, scores, results final.
+
+    Scores are generated (seeded, so the same every time) so that the final ranking follows the real
+    2022 decree: Rogojampi, Taman, Tongas, Bumiaji, Pamekasan. Returns the edition, or None if it exists.
+    """
+    import random
+    from decimal import Decimal
+
+    from django.db import transaction
+    from django.utils import timezone
+
+    from .configuration import create_edition
+    from .models import (
+        Assignment,
+        Edition,
+        EditionAssessor,
+        EditionTransition,
+        Indicator,
+        Participant,
+        Score,
+        ScoreChange,
+        ScoreSheet,
+        StageAdvance,
+        StageEntry,
+    )
+
+    province = province_admin.province
+    if Edition.objects.filter(province=province, name=DEMO_EDITION_NAME).exists():
+        return None
+    rng = random.Random(2022)  # noqa: S311 - demo data, not security
+    now = timezone.now()
+    with transaction.atomic():
+        edition = create_edition(province, DEMO_EDITION_NAME, 2022, example_configuration())
+        edition.is_demo = True
+        edition.save(update_fields=["is_demo"])
+        codes = demo_participant_codes(province.code)
+        participants = Participant.objects.bulk_create(
+            Participant(
+                edition=edition,
+                district_id=code,
+                status=Participant.Status.ACCEPTED,
+                decided_by=province_admin,
+                decided_at=now,
+            )
+            for code in codes
+        )
+        EditionAssessor.objects.bulk_create(EditionAssessor(edition=edition, user=a) for a in assessors)
+        stages = list(edition.stages.order_by("order"))
+        strength = {p.pk: WINNER_LEVELS.get(p.district_id) for p in participants}
+        for p in participants:
+            if strength[p.pk] is None:
+                strength[p.pk] = rng.uniform(2.0, 3.0)
+        # Desk and presentation: everyone; field visit: the five strongest.
+        in_stage = [participants, participants, sorted(participants, key=lambda p: -strength[p.pk])[:5]]
+        for stage, stage_participants in zip(stages, in_stage, strict=True):
+            StageEntry.objects.bulk_create(
+                StageEntry(stage=stage, participant=p, advanced_by=province_admin) for p in stage_participants
+            )
+            indicators = list(Indicator.objects.filter(aspect__stage=stage))
+            pairs = [
+                (a, p)
+                for p in stage_participants
+                for a in assessors
+                if not (a.regency_id and a.regency_id == p.district_id[:5])
+            ]
+            Assignment.objects.bulk_create(Assignment(stage=stage, assessor=a, participant=p) for a, p in pairs)
+            sheets = ScoreSheet.objects.bulk_create(
+                ScoreSheet(stage=stage, assessor=a, participant=p, status=ScoreSheet.Status.SUBMITTED, submitted_at=now)
+                for a, p in pairs
+            )
+            scores, changes = [], []
+            for sheet, (assessor, participant) in zip(sheets, pairs, strict=True):
+                level = strength[participant.pk]
+                for indicator in indicators:
+                    if indicator.scale == Indicator.Scale.RUBRIC:
+                        value = Decimal(min(5, max(1, round(level + rng.uniform(-0.6, 0.6)))))
+                    else:
+                        value = Decimal(min(100, max(0, round(level * 18 + rng.uniform(-6, 6)))))
+                    scores.append(Score(sheet=sheet, indicator=indicator, value=value))
+                    changes.append(
+                        ScoreChange(
+                            sheet=sheet, indicator=indicator, new_value=value, by=assessor, source=ScoreChange.Source.IMPORT
+                        )
+                    )
+            Score.objects.bulk_create(scores)
+            ScoreChange.objects.bulk_create(changes)
+        for stage in stages[:-1]:
+            StageAdvance.objects.create(from_stage=stage, count=stage.advance_count, by=province_admin)
+        moves = [Edition.State.DRAFT, Edition.State.NOMINATION, Edition.State.ASSESSMENT, Edition.State.FINAL]
+        EditionTransition.objects.bulk_create(
+            EditionTransition(edition=edition, from_state=a, to_state=b, by=province_admin)
+            for a, b in zip(moves, moves[1:], strict=False)
+        )
+        edition.state = Edition.State.FINAL
+        edition.save(update_fields=["state"])
+    return edition

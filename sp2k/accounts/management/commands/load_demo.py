@@ -1,0 +1,27 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from assessments.demo import build_example_edition
+from districts.models import District
+from sp2k.accounts.models import Role, User
+from sp2k.demo import create_demo_accounts
+
+
+class Command(BaseCommand):
+    help = "Create the demo data (accounts for each role, example competition). Idempotent; for trying the portal only."
+
+    def handle(self, *args, **options):
+        if not District.objects.filter(code="35.10.13").exists():
+            raise CommandError("Load the regions first: python manage.py load_regions")
+        rows = create_demo_accounts()
+        self.stdout.write(self.style.WARNING("DEMO accounts (example data, not for production):"))
+        width = max(len(r[0]) for r in rows)
+        for username, password, role, scope in rows:
+            self.stdout.write(f"  {username:<{width}}  {password}  {role} — {scope}")
+
+        admin = User.objects.get(username="panitia-jatim")
+        assessors = list(User.objects.filter(is_demo=True, role=Role.ASSESSOR, province_id="35").order_by("username"))
+        edition = build_example_edition(admin, assessors)
+        if edition is None:
+            self.stdout.write("Example competition already there (left as it is).")
+        else:
+            self.stdout.write(self.style.WARNING(f"Example competition created: {edition.name} (example data)."))
