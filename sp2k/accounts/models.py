@@ -30,7 +30,9 @@ class UserQuerySet(models.QuerySet):
     def in_province(self, province_code):
         """Accounts whose scope lies in the province (the province admin's tenant)."""
         return self.filter(
-            Q(province_id=province_code) | Q(regency__province_id=province_code) | Q(district__regency__province_id=province_code)
+            Q(province_id=province_code)
+            | Q(regency__province_id=province_code)
+            | Q(district__regency__province_id=province_code)
         )
 
 
@@ -42,7 +44,9 @@ class User(AbstractUser):
     first_name = None
     last_name = None
     full_name = models.CharField(_("full name"), max_length=150)
-    nip = models.CharField(_("NIP"), max_length=18, blank=True, help_text=_("Civil servant number (18 digits), if any."))
+    nip = models.CharField(
+        _("NIP"), max_length=18, blank=True, help_text=_("Civil servant number (18 digits), if any.")
+    )
     phone = models.CharField(_("phone"), max_length=20, blank=True)
     institution = models.CharField(_("institution"), max_length=150, blank=True)
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, blank=True)
@@ -77,7 +81,12 @@ class User(AbstractUser):
                     | Q(role="province_admin", province__isnull=False, regency__isnull=True, district__isnull=True)
                     | Q(role="assessor", province__isnull=False, district__isnull=True)
                     | Q(role="regency_admin", province__isnull=True, regency__isnull=False, district__isnull=True)
-                    | Q(role__in=["camat", "district_operator"], province__isnull=True, regency__isnull=True, district__isnull=False)
+                    | Q(
+                        role__in=["camat", "district_operator"],
+                        province__isnull=True,
+                        regency__isnull=True,
+                        district__isnull=False,
+                    )
                 ),
                 violation_error_message=_("The role and its province, regency or kecamatan do not match."),
             ),
@@ -109,6 +118,22 @@ class User(AbstractUser):
         field = ROLE_SCOPE.get(self.role)
         return getattr(self, field) if field else None
 
+    @property
+    def scope_label(self):
+        """The region as a person reads it, e.g. "Rogojampi, Kabupaten Banyuwangi" (joins needed: see selectors)."""
+        if self.district_id:
+            return f"{self.district.name}, {self.district.regency.name}"
+        if self.role == Role.REGENCY_ADMIN and self.regency_id:
+            return self.regency.name
+        if self.province_id:
+            if self.regency_id:
+                return _("%(province)s (home regency: %(regency)s)") % {
+                    "province": self.province.name,
+                    "regency": self.regency.name,
+                }
+            return self.province.name
+        return ""
+
     def clean(self):
         super().clean()
         errors = {}
@@ -119,8 +144,15 @@ class User(AbstractUser):
             if field == needed and not has:
                 errors[field] = _("This role needs a %(scope)s.") % {"scope": self._meta.get_field(field).verbose_name}
             elif has and not allowed:
-                errors[field] = _("This role does not take a %(scope)s.") % {"scope": self._meta.get_field(field).verbose_name}
-        if self.role == Role.ASSESSOR and self.province_id and self.regency_id and self.regency_id[:2] != self.province_id:
+                errors[field] = _("This role does not take a %(scope)s.") % {
+                    "scope": self._meta.get_field(field).verbose_name
+                }
+        if (
+            self.role == Role.ASSESSOR
+            and self.province_id
+            and self.regency_id
+            and self.regency_id[:2] != self.province_id
+        ):
             errors["regency"] = _("The home regency must lie in the assessor's province.")
         if errors:
             raise ValidationError(errors)

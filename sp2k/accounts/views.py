@@ -1,13 +1,201 @@
-from django.views.generic import TemplateView
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse_lazy
+from django.utils.functional import cached_property
+from django.utils.translation import gettext as _
+from django.views.generic import CreateView, DetailView, ListView, TemplateView, UpdateView, View
+from django.views.generic.detail import SingleObjectMixin
 
+from districts.models import Province
 from sp2k.permissions import PermissionRequiredMixin
+
+from . import selectors, services
+from .forms import AccountCreateForm, AccountUpdateForm, ActivationAwarePasswordResetForm, UserFilterForm
+
+# Shown once, on the page right after creation; kept in the session between the redirect and that page.
+SESSION_ACTIVATION_KEY = "accounts_new_activation"
 
 
 class DashboardView(PermissionRequiredMixin, TemplateView):
     permission_required = "portal.view_dashboard"
     template_name = "accounts/dashboard.html"
 
+    def get_context_data(self, **kwargs):
+        role_template, role_context = selectors.dashboard(self.request.user)
+        return super().get_context_data(role_template=role_template, **role_context, **kwargs)
 
-class UserListView(PermissionRequiredMixin, TemplateView):
+
+# Django's own authentication views, pointed at the namespaced URL names.
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    success_url = reverse_lazy("accounts:password_change_done")
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    form_class = ActivationAwarePasswordResetForm
+    success_url = reverse_lazy("accounts:password_reset_done")
+    email_template_name = "registration/password_reset_email.txt"
+    subject_template_name = "registration/password_reset_subject.txt"
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    success_url = reverse_lazy("accounts:password_reset_complete")
+
+
+# Account management by the province admin.
+
+
+class ProvinceScopedMixin:
+    """The province the admin creates accounts in: its own; a superuser names one with ?provinsi=.
+
+    Listed before PermissionRequiredMixin so that its permission object is the one checked.
+    """
+
+    @cached_property
+    def province(self):
+        user = self.request.user
+        if user.province_id and not user.is_superuser:
+            return user.province
+        code = self.request.GET.get("provinsi") or self.request.POST.get("provinsi")
+        if user.is_superuser and code:
+            return get_object_or_404(Province, code=code)
+        if user.is_superuser and user.province_id:
+            return user.province
+        raise Http404(_("No province to create accounts in."))
+
+    def get_permission_object(self):
+        if not self.request.user.has_perm("accounts.manage_users"):
+            return None  # refused below without looking up a province
+        return self.province
+
+
+class ManagedAccountMixin:
+    """One account the admin manages: outside the admin's province it does not exist (404).
+
+    Listed before PermissionRequiredMixin so that its permission object is the one checked.
+    """
+
+    context_object_name = "account"
+
+    def get_queryset(self):
+        return selectors.manageable_users(self.request.user).select_related(*selectors.ACCOUNT_RELATED)
+
+    def has_permission(self):
+        # Role first, so that anonymous visitors go to the login page and other roles get 403
+        # before any lookup; then the account inside the admin's province (else 404).
+        return self.request.user.has_perm("accounts.manage_users") and super().has_permission()
+
+    def get_object(self, queryset=None):
+        if getattr(self, "_account", None) is None:
+            self._account = super().get_object(queryset)
+        return self._account
+
+    def get_permission_object(self):
+        return self.get_object()
+
+
+class UserListView(PermissionRequiredMixin, ListView):
     permission_required = "accounts.manage_users"
     template_name = "accounts/user_list.html"
+    context_object_name = "accounts"
+    paginate_by = 25
+
+    def get_queryset(self):
+        self.filter_form = UserFilterForm(self.request.GET or None)
+        filters = self.filter_form.cleaned_data if self.filter_form.is_valid() else {}
+        return selectors.user_list(self.request.user, role=filters.get("role", ""), query=filters.get("q", ""))
+
+    def get_context_data(self, **kwargs):
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        return super().get_context_data(
+            filter_form=self.filter_form or UserFilterForm(), page_query=query.urlencode(), **kwargs
+        )
+
+
+class UserCreateView(ProvinceScopedMixin, PermissionRequiredMixin, CreateView):
+    permission_required = ("accounts.manage_users", "accounts.create_users_in_province")
+    form_class = AccountCreateForm
+    template_name = "accounts/user_form.html"
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "province": self.province}
+
+    def form_valid(self, form):
+        account = form.save(commit=False)
+        url = services.create_account(account, build_absolute_uri=self.request.build_absolute_uri)
+        self.request.session[SESSION_ACTIVATION_KEY] = {"pk": account.pk, "url": url}
+        messages.success(self.request, _("The account %(username)s was created.") % {"username": account.username})
+        return redirect("accounts:user_detail", pk=account.pk)
+
+
+class UserDetailView(ManagedAccountMixin, PermissionRequiredMixin, DetailView):
+    permission_required = "accounts.view_account"
+    template_name = "accounts/user_detail.html"
+
+    def get_context_data(self, **kwargs):
+        activation = self.request.session.get(SESSION_ACTIVATION_KEY)
+        if activation and activation["pk"] == self.object.pk:
+            # The link is shown this once; afterwards only a password reset mail can replace it.
+            del self.request.session[SESSION_ACTIVATION_KEY]
+        else:
+            activation = None
+        return super().get_context_data(activation_url=activation and activation["url"], **kwargs)
+
+
+class UserUpdateView(ManagedAccountMixin, PermissionRequiredMixin, UpdateView):
+    permission_required = "accounts.change_account"
+    form_class = AccountUpdateForm
+    template_name = "accounts/user_update.html"
+
+    def form_valid(self, form):
+        try:
+            services.update_account(form.save(commit=False), changed_by=self.request.user)
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("The account was saved."))
+        return redirect("accounts:user_detail", pk=self.object.pk)
+
+
+class UserDeactivateView(ManagedAccountMixin, PermissionRequiredMixin, SingleObjectMixin, View):
+    permission_required = "accounts.change_account"
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        account = self.get_permission_object()
+        try:
+            services.deactivate_account(account, changed_by=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("The account %(username)s was deactivated.") % {"username": account.username})
+        return redirect("accounts:user_detail", pk=account.pk)
+
+
+class BulkCreateView(ProvinceScopedMixin, PermissionRequiredMixin, TemplateView):
+    """GET: what would be created (the confirmation page). POST: create, and answer with the CSV."""
+
+    permission_required = ("accounts.manage_users", "accounts.create_users_in_province")
+    template_name = "accounts/bulk_create.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(plan=services.plan_bulk_accounts(self.province), **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        rows = services.bulk_create_accounts(self.province, build_absolute_uri=request.build_absolute_uri)
+        created = sum(row.created for row in rows)
+        messages.success(
+            request,
+            _("%(created)d accounts were created and %(skipped)d existing ones skipped; see the downloaded file.")
+            % {"created": created, "skipped": len(rows) - created},
+        )
+        response = HttpResponse(services.bulk_rows_csv(rows), content_type="text/csv; charset=utf-8")
+        filename = f"akun-{self.province.code}.csv"
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        response["Cache-Control"] = "no-store"  # the file holds activation links
+        return response
