@@ -3,6 +3,7 @@
 from django.core.paginator import Paginator
 from django.views.generic import DetailView, ListView, TemplateView
 
+from assessments.result_selectors import results_of_district
 from sp2k.permissions import PermissionRequiredMixin
 
 from . import selectors
@@ -62,7 +63,9 @@ class DistrictDetailView(RegionDetailView):
         return selectors.district_detail()
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(villages=selectors.villages_of(self.object), **kwargs)
+        return super().get_context_data(
+            villages=selectors.villages_of(self.object), district_results=results_of_district(self.object), **kwargs
+        )
 
 
 class SearchView(PermissionRequiredMixin, TemplateView):
