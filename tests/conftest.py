@@ -13,6 +13,18 @@ def pytest_configure(config):
     config.addinivalue_line("markers", "postgres_only: needs PostgreSQL (not run on SQLite)")
 
 
+def pytest_collection_modifyitems(config, items):
+    """On SQLite, postgres_only tests are deselected (not skipped): they run in the PostgreSQL pass."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        return
+    deselected = [item for item in items if item.get_closest_marker("postgres_only")]
+    if deselected:
+        config.hook.pytest_deselected(items=deselected)
+        items[:] = [item for item in items if not item.get_closest_marker("postgres_only")]
+
+
 @pytest.fixture
 def regions(db):
     """Jawa Barat (32), Jawa Tengah (33) and Jawa Timur (35) from the real data, without villages."""

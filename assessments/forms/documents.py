@@ -1,0 +1,80 @@
+"""The decree's settings, entered by the province admin."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from ..models import Decree
+
+
+def _lines(text):
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class DecreeForm(forms.ModelForm):
+    """Menimbang and Mengingat are one item per line; amounts are "award name = amount" per line."""
+
+    considerations_text = forms.CharField(
+        label=_("Considerations (Menimbang)"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("One consideration per line, without the letter (a., b., … are added when printing)."),
+    )
+    legal_bases_text = forms.CharField(
+        label=_("Legal bases (Mengingat)"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("One legal basis per line, without the number."),
+    )
+    amounts_text = forms.CharField(
+        label=_("Amounts per award (optional)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("One line per award: the award's name, “=”, the amount in rupiah, e.g. “Juara I = 50000000”."),
+    )
+
+    class Meta:
+        model = Decree
+        fields = ["number", "title", "place", "date", "signatory_office", "signatory_name", "page_size"]
+        widgets = {"date": DateInput(), "title": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, award_names=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.award_names = list(award_names)
+        decree = self.instance
+        if decree.pk:
+            self.fields["considerations_text"].initial = "\n".join(decree.considerations)
+            self.fields["legal_bases_text"].initial = "\n".join(decree.legal_bases)
+            self.fields["amounts_text"].initial = "\n".join(f"{k} = {v}" for k, v in decree.amounts.items())
+
+    def clean_amounts_text(self):
+        amounts = {}
+        for line in _lines(self.cleaned_data["amounts_text"]):
+            name, sep, figure = line.rpartition("=")
+            name = name.strip()
+            digits = figure.strip().replace(".", "").replace(",", "").replace("Rp", "").strip()
+            if not sep or not name or not digits.isdigit() or int(digits) <= 0:
+                raise forms.ValidationError(
+                    _("Write each line as “award name = amount”, e.g. “Juara I = 50000000”: %(line)s"),
+                    params={"line": line},
+                )
+            if self.award_names and name not in self.award_names:
+                raise forms.ValidationError(
+                    _("“%(name)s” is not an award of this edition (%(names)s)."),
+                    params={"name": name, "names": ", ".join(self.award_names)},
+                )
+            amounts[name] = int(digits)
+        return amounts
+
+    def save(self, commit=True):
+        decree = super().save(commit=False)
+        decree.considerations = _lines(self.cleaned_data["considerations_text"])
+        decree.legal_bases = _lines(self.cleaned_data["legal_bases_text"])
+        decree.amounts = self.cleaned_data["amounts_text"]
+        if commit:
+            decree.save()
+        return decree

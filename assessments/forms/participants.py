@@ -1,0 +1,82 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from ..models import Participant
+
+
+class NominateForm(forms.Form):
+    district = forms.ModelChoiceField(queryset=None, label=_("Kecamatan"), empty_label=_("Choose a kecamatan"))
+
+    def __init__(self, *args, districts, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["district"].queryset = districts
+
+
+class DecideForm(forms.Form):
+    ACCEPT = "accept"
+    REJECT = "reject"
+
+    decision = forms.ChoiceField(choices=[(ACCEPT, _("Accept")), (REJECT, _("Reject"))], label=_("Decision"))
+    reason = forms.CharField(
+        label=_("Reason"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Required when rejecting; the regency sees it."),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("decision") == self.REJECT and not (data.get("reason") or "").strip():
+            self.add_error("reason", _("Give the reason for rejecting this nomination."))
+        return data
+
+    @property
+    def accept(self):
+        return self.cleaned_data["decision"] == self.ACCEPT
+
+
+class AddAssessorForm(forms.Form):
+    user = forms.ModelChoiceField(queryset=None, label=_("Assessor"), empty_label=_("Choose an assessor account"))
+
+    def __init__(self, *args, candidates, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = candidates
+        self.fields["user"].label_from_instance = lambda user: (
+            f"{user} — {user.regency.name}" if user.regency_id else str(user)
+        )
+
+
+class AutoAssignForm(forms.Form):
+    k = forms.IntegerField(label=_("Assessors per participant"), min_value=1, max_value=50, initial=3)
+    seed = forms.IntegerField(
+        label=_("Variant"),
+        min_value=0,
+        max_value=1_000_000,
+        initial=1,
+        required=False,
+        help_text=_("Another number gives another, equally even, spread."),
+    )
+
+    def clean_seed(self):
+        return self.cleaned_data.get("seed") or 0
+
+
+class ConflictForm(forms.Form):
+    participant = forms.ModelChoiceField(queryset=None, label=_("Participant"), empty_label=_("Choose a kecamatan"))
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("E.g. a relative works there, or you advised this kecamatan."),
+    )
+
+    def __init__(self, *args, edition, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["participant"].queryset = (
+            Participant.objects.filter(edition=edition)
+            .exclude(status=Participant.Status.REJECTED)
+            .select_related("district__regency")
+            .order_by("district__name")
+        )
+        self.fields["participant"].label_from_instance = lambda p: f"{p.district.name} — {p.district.regency.name}"

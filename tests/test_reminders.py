@@ -1,0 +1,149 @@
+from datetime import timedelta
+
+import pytest
+from django.contrib.messages import get_messages
+from django.core import mail
+from django.core.management import call_command
+from django.urls import reverse
+from django.utils import timezone
+
+from assessments import assignments, reminders
+from assessments.models import Assignment, Conflict, Edition, ReminderLog, ScoreSheet
+from sp2k.accounts.models import Role
+
+
+@pytest.fixture
+def today():
+    return timezone.localdate()
+
+
+@pytest.fixture
+def running(edition, participants, assessor, make_user, jatim, today):
+    """Edition in assessment; the desk stage closes in 2 days; two assessors assigned to everyone.
+
+    ``assessor`` (home Sidoarjo) is also assigned to Taman (35.15.13), a conflict that must never count.
+    """
+    edition.state = Edition.State.ASSESSMENT
+    edition.reminder_days = 3
+    edition.save()
+    desk = edition.stages.order_by("order").first()
+    desk.starts_on, desk.ends_on = today - timedelta(days=10), today + timedelta(days=2)
+    desk.save()
+    assessor.email = "unair@example.org"
+    assessor.save()
+    other = make_user("penilai-jpip", Role.ASSESSOR, province=jatim)
+    other.email = "jpip@example.org"
+    other.save()
+    for user in (assessor, other):
+        assignments.add_assessor(edition, user)
+        Assignment.objects.bulk_create(Assignment(stage=desk, assessor=user, participant=p) for p in participants)
+    return desk, assessor, other
+
+
+def _submit(stage, assessor, participant):
+    ScoreSheet.objects.create(
+        stage=stage, assessor=assessor, participant=participant, status="submitted", submitted_at=timezone.now()
+    )
+
+
+def test_email_lists_exactly_the_missing_sheets(running, participants):
+    desk, assessor, other = running
+    rogojampi, taman, third, *_rest = participants
+    _submit(desk, assessor, rogojampi)
+    ScoreSheet.objects.create(stage=desk, assessor=assessor, participant=third)  # a draft is still missing
+    Conflict.objects.create(edition=desk.edition, assessor=assessor, participant=participants[3], reason="uji")
+    for participant in participants:
+        _submit(desk, other, participant)
+
+    assert reminders.send_reminders(edition=desk.edition) == 1
+    (message,) = mail.outbox
+    assert message.to == ["unair@example.org"]
+    expected = {participants[2], participants[4], participants[5]}
+    for participant in participants:
+        district = participant.district  # two participants are called Taman: tell them by their regency
+        listed = f"Kecamatan {district.name} ({district.regency.name})" in message.body
+        assert listed == (participant in expected), participant.district.name
+    assert desk.name in message.body and "3" in message.subject
+
+
+def test_no_email_when_everything_is_submitted_or_not_in_assessment(running, participants):
+    desk, assessor, other = running
+    for user in (assessor, other):
+        for participant in participants:
+            _submit(desk, user, participant)
+    assert reminders.send_reminders(edition=desk.edition) == 0
+    ScoreSheet.objects.all().delete()
+    Edition.objects.filter(pk=desk.edition.pk).update(state=Edition.State.FINAL)
+    assert reminders.send_reminders() == 0
+    assert mail.outbox == []
+
+
+def test_assessor_without_email_is_skipped(running):
+    desk, assessor, _other = running
+    assessor.email = ""
+    assessor.save()
+    assert reminders.send_reminders(stage=desk) == 1
+    assert mail.outbox[0].to == ["jpip@example.org"]
+
+
+def test_command_sends_once_per_day_per_assessor_and_stage(running, today):
+    desk, _assessor, _other = running
+    call_command("send_reminders")
+    assert len(mail.outbox) == 2
+    call_command("send_reminders")
+    assert len(mail.outbox) == 2  # already reminded today
+    assert ReminderLog.objects.filter(automatic=True, sent_on=today).count() == 2
+    assert reminders.send_due_reminders(today=today + timedelta(days=1)) == 2
+
+
+def test_command_waits_until_the_reminder_days_and_stops_after_the_stage(running, today):
+    desk, _assessor, _other = running
+    assert reminders.send_due_reminders(today=today - timedelta(days=2)) == 0  # 4 days before closing
+    assert reminders.send_due_reminders(today=today + timedelta(days=2)) == 2  # the last day
+    assert reminders.send_due_reminders(today=today + timedelta(days=3)) == 0  # closed
+    assert len(mail.outbox) == 2
+
+
+def test_manual_reminders_are_not_limited_by_the_daily_rule(running):
+    desk, _assessor, _other = running
+    reminders.send_due_reminders()
+    assert reminders.send_reminders(edition=desk.edition) == 2
+    assert len(mail.outbox) == 4
+
+
+def test_fixed_number_of_queries(running, make_user, jatim, participants, django_assert_max_num_queries):
+    desk, *_people = running
+    for i in range(8):
+        user = make_user(f"penilai-extra-{i}", Role.ASSESSOR, province=jatim, email=f"x{i}@example.org")
+        Assignment.objects.bulk_create(Assignment(stage=desk, assessor=user, participant=p) for p in participants)
+    with django_assert_max_num_queries(6):
+        assert reminders.send_due_reminders() == 10
+
+
+# --- the button ---
+
+
+def test_province_admin_sends_reminders_from_the_page(client, running, province_admin):
+    desk, *_people = running
+    client.force_login(province_admin)
+    response = client.post(reverse("assessments:send_reminders", args=[desk.edition.pk]))
+    assert response.status_code == 302
+    assert len(mail.outbox) == 2
+    assert any("2" in str(m) for m in get_messages(response.wsgi_request))
+    log = ReminderLog.objects.filter(automatic=False).first()
+    assert log.sent_by == province_admin
+
+
+@pytest.mark.parametrize(("who", "status"), [("assessor", 403), ("regency_admin", 403), ("other_province_admin", 404)])
+def test_others_cannot_send_reminders(client, request, running, who, status):
+    desk, *_people = running
+    client.force_login(request.getfixturevalue(who))
+    assert client.post(reverse("assessments:send_reminders", args=[desk.edition.pk])).status_code == status
+    assert mail.outbox == []
+
+
+def test_reminders_are_a_post(client, running, province_admin):
+    desk, *_people = running
+    client.force_login(province_admin)
+    assert client.get(reverse("assessments:send_reminders", args=[desk.edition.pk])).status_code == 405
+    assert mail.outbox == []
