@@ -2,7 +2,7 @@
 
 import rules
 
-from sp2k.accounts.rules import is_assessor, is_province_admin, is_superuser
+from sp2k.accounts.rules import is_admin_of_province, is_assessor, is_province_admin, is_superuser
 
 
 def _province_code(obj):
@@ -40,3 +40,168 @@ manages_edition = is_superuser | is_edition_admin
 rules.add_perm("assessments.manage_editions", is_superuser | is_province_admin)
 rules.add_perm("assessments.view_edition", manages_edition | is_edition_assessor)
 rules.add_perm("assessments.change_edition", manages_edition)
+# The competitions menu and list: admins of a province and assessors (their own editions only).
+rules.add_perm("assessments.view_edition_list", is_superuser | is_province_admin | is_assessor)
+# Object: the Province (or its code) the new edition belongs to.
+rules.add_perm("assessments.create_edition_in_province", is_superuser | is_admin_of_province)
+rules.add_perm("assessments.move_edition", manages_edition)
+# Object: the stage (its edition is the tenant).
+rules.add_perm("assessments.change_criteria", manages_edition)
+
+
+# --- sheets ---
+@rules.predicate
+def is_stage_assessor(user, stage):
+    """An assessor with at least one assignment at the stage."""
+    return bool(stage is not None and is_assessor(user) and stage.assignments.filter(assessor=user).exists())
+
+
+rules.add_perm("assessments.view_my_sheets", is_assessor)
+# Object: the stage; open_sheet() checks the assignment, conflicts and the stage's participants.
+rules.add_perm("assessments.open_sheet", is_stage_assessor)
+# Object: the sheet. Nobody but its assessor and the edition's province admin sees its scores.
+rules.add_perm("assessments.view_sheet", is_sheet_assessor | manages_edition)
+rules.add_perm("assessments.score_sheet", is_sheet_assessor)
+rules.add_perm("assessments.submit_sheet", is_sheet_assessor)
+rules.add_perm("assessments.reopen_sheet", manages_edition)
+# Object: the stage.
+rules.add_perm("assessments.view_stage_progress", manages_edition)
+rules.add_perm("assessments.use_stage_excel", is_stage_assessor)
+# Object: the participant.
+rules.add_perm("assessments.view_score_history", manages_edition)
+
+
+# --- participants ---
+@rules.predicate
+def is_edition_regency_admin(user, edition):
+    """A regency admin of a regency in the edition's province (nominations are for such admins)."""
+    from sp2k.accounts.rules import is_regency_admin
+
+    if edition is None or not is_regency_admin(user) or not user.regency_id:
+        return False
+    return user.regency_id[:2] == edition.province_id
+
+
+# Object: the edition.
+rules.add_perm("assessments.view_participants", manages_edition | is_edition_regency_admin)
+rules.add_perm("assessments.nominate", is_edition_regency_admin)
+rules.add_perm("assessments.decide_participant", manages_edition)
+rules.add_perm("assessments.manage_assessors", manages_edition)
+rules.add_perm("assessments.send_reminders", manages_edition)
+rules.add_perm("assessments.declare_conflict", is_edition_assessor)
+
+
+# --- ranking ---
+@rules.predicate
+def results_final(user, edition):
+    """The edition's results are final (or published): assessors may then see the rankings."""
+    from .models import Edition
+
+    return edition is not None and edition.state in (Edition.State.FINAL, Edition.State.PUBLISHED)
+
+
+# Object: the edition. Before FINAL only the province admin sees rankings; the public once PUBLISHED.
+rules.add_perm("assessments.view_ranking", manages_edition | (results_final & is_edition_assessor) | is_published)
+# Assessors' names beside their totals: the admin always, the edition's assessors once results are final.
+rules.add_perm("assessments.view_assessor_names", manages_edition | (results_final & is_edition_assessor))
+rules.add_perm("assessments.advance_stage", manages_edition)
+
+
+# --- evidence ---
+def _evidence_participant(obj):
+    """The participant an evidence object belongs to (a Participant or an EvidenceFile)."""
+    return getattr(obj, "participant", None) if hasattr(obj, "sha256") else obj
+
+
+@rules.predicate
+def is_participant_district_account(user, obj):
+    """The camat or operator of the participant's own kecamatan."""
+    from sp2k.accounts.rules import is_district_account
+
+    participant = _evidence_participant(obj)
+    return bool(participant is not None and is_district_account(user) and user.district_id == participant.district_id)
+
+
+@rules.predicate
+def is_participant_regency_admin(user, obj):
+    from sp2k.accounts.rules import is_regency_admin
+
+    participant = _evidence_participant(obj)
+    return bool(
+        participant is not None and is_regency_admin(user) and user.regency_id == participant.district.regency_id
+    )
+
+
+@rules.predicate
+def is_participant_edition_admin(user, obj):
+    participant = _evidence_participant(obj)
+    return bool(participant is not None and is_edition_admin(user, participant.edition))
+
+
+@rules.predicate
+def is_participant_assessor(user, obj):
+    """An assessor assigned to the participant at any stage of its edition, without a conflict of interest."""
+    from .models import Assignment
+    from .selectors import has_conflict
+
+    participant = _evidence_participant(obj)
+    return bool(
+        participant is not None
+        and is_assessor(user)
+        and Assignment.objects.filter(assessor=user, participant=participant).exists()
+        and not has_conflict(user, participant)
+    )
+
+
+@rules.predicate
+def is_public_evidence(user, evidence):
+    """A file marked public, current, of an edition whose results are published."""
+    from .evidence import is_current
+    from .models import Edition
+
+    return bool(
+        evidence is not None
+        and hasattr(evidence, "sha256")
+        and evidence.is_public
+        and evidence.participant.edition.state == Edition.State.PUBLISHED
+        and is_current(evidence)
+    )
+
+
+sees_participant_evidence = (
+    is_superuser
+    | is_participant_edition_admin
+    | is_participant_district_account
+    | is_participant_regency_admin
+    | is_participant_assessor
+)
+# Object: the participant (or a file of it).
+rules.add_perm("assessments.view_evidence", sees_participant_evidence)
+rules.add_perm("assessments.change_evidence", is_participant_district_account)
+rules.add_perm("assessments.extend_evidence_deadline", is_superuser | is_participant_edition_admin)
+# Object: the EvidenceFile.
+rules.add_perm("assessments.download_evidence", sees_participant_evidence | is_public_evidence)
+
+
+@rules.predicate
+def is_kecamatan_account(user):
+    from sp2k.accounts.rules import is_district_account
+
+    return bool(is_district_account(user))
+
+
+# The "Data dukung" menu: kecamatan accounts.
+rules.add_perm("assessments.view_my_evidence", is_kecamatan_account)
+
+
+# --- results ---
+# Object: the edition. Categories, choices among tied participants, confirmation, publication.
+rules.add_perm("assessments.manage_awards", manages_edition)
+# Object: the edition. Results pages, downloads and the API: everyone, once published (never before).
+rules.add_perm("assessments.view_results", is_published)
+
+
+# --- documents ---
+# Object: the edition (or a Document / DocumentJob of it). Printing and downloading the official documents
+# is for the province admin of the edition; anyone may verify a document through its code (no perm object).
+rules.add_perm("assessments.manage_documents", manages_edition)

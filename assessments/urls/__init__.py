@@ -8,4 +8,6 @@ urlpatterns = [
     path("", include("assessments.urls.participants")),
     path("", include("assessments.urls.sheets")),
     path("", include("assessments.urls.ranking")),
+    path("", include("assessments.urls.evidence")),
+    path("", include("assessments.urls.awards")),
 ]

@@ -1,0 +1,19 @@
+from django.urls import path
+
+from ..views import evidence as views
+
+urlpatterns = [
+    path("data-dukung/", views.MyEvidenceView.as_view(), name="evidence_home"),
+    path("peserta/<int:participant_pk>/data-dukung/", views.ChecklistView.as_view(), name="evidence_checklist"),
+    path(
+        "peserta/<int:participant_pk>/data-dukung/indikator/<int:indicator_pk>/unggah/",
+        views.UploadView.as_view(),
+        name="evidence_upload",
+    ),
+    path("peserta/<int:participant_pk>/data-dukung/kirim/", views.SubmitView.as_view(), name="evidence_submit"),
+    path("peserta/<int:participant_pk>/data-dukung/perpanjang/", views.ExtendView.as_view(), name="evidence_extend"),
+    path("data-dukung/<uuid:token>/unduh/", views.DownloadView.as_view(), name="evidence_download"),
+    path("data-dukung/<uuid:token>/ganti/", views.ReplaceView.as_view(), name="evidence_replace"),
+    path("data-dukung/<uuid:token>/ubah/", views.UpdateView.as_view(), name="evidence_update"),
+    path("data-dukung/<uuid:token>/tarik/", views.WithdrawView.as_view(), name="evidence_withdraw"),
+]
