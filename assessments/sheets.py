@@ -72,8 +72,12 @@ class SheetLayout:
 
 
 def sheet_layout(sheet):
-    """The sheet's aspects with their indicators (levels prefetched), each indicator with ``score``."""
+    """The sheet's aspects with their indicators (levels prefetched), each indicator with ``score`` and
+    ``current_evidence`` (the kecamatan's current files for it)."""
+    from .evidence import evidence_by_indicator
+
     scores = {score.indicator_id: score for score in Score.objects.filter(sheet=sheet)}
+    evidence = evidence_by_indicator(sheet.participant, sheet.stage)
     aspects = list(
         Aspect.objects.filter(stage_id=sheet.stage_id)
         .order_by("order")
@@ -90,6 +94,7 @@ def sheet_layout(sheet):
     for aspect in aspects:
         for indicator in aspect.indicators.all():
             indicator.score = scores.get(indicator.pk)
+            indicator.current_evidence = evidence.get(indicator.pk, [])
             count += 1
     scored = sum(1 for score in scores.values() if score.value is not None)
     return SheetLayout(aspects=aspects, total=sheet_total(sheet), scored=scored, count=count)

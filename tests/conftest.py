@@ -25,6 +25,25 @@ def pytest_collection_modifyitems(config, items):
         items[:] = [item for item in items if not item.get_closest_marker("postgres_only")]
 
 
+@pytest.fixture(autouse=True)
+def english_interface(request, settings):
+    """Tests read the interface in English (the msgids), so wording checks don't depend on translations.
+
+    Indonesian is the portal's default; tests of the Indonesian interface ask for ``indonesian``.
+    """
+    from django.utils import translation
+
+    language = "id" if "indonesian" in request.fixturenames else "en"
+    settings.LANGUAGE_CODE = language
+    with translation.override(language):
+        yield
+
+
+@pytest.fixture
+def indonesian():
+    """Use the default Indonesian interface in this test (see ``english_interface``)."""
+
+
 @pytest.fixture
 def regions(db):
     """Jawa Barat (32), Jawa Tengah (33) and Jawa Timur (35) from the real data, without villages."""

@@ -617,16 +617,20 @@ def test_evidence_by_indicator_is_one_query(camat, rogojampi_entry, desk_indicat
     assert names == [camat.username] * 3
 
 
-def test_indicator_files_include_renders_links(camat, rogojampi_entry, indicator):
-    from django.template import Context, Template
+def test_score_sheet_shows_the_kecamatans_files_beside_each_indicator(
+    client, camat, assessor, rogojampi_entry, indicator
+):
+    from assessments.models import ScoreSheet, StageEntry
 
     evidence = add(rogojampi_entry, indicator, camat, caption="SK Tim Inovasi")
-    grouped = services.evidence_by_indicator(rogojampi_entry, indicator.aspect.stage)
-    html = Template(
-        '{% load evidence_tags %}{% include "assessments/evidence/_indicator_files.html" '
-        "with files=evidence|files_for:indicator %}"
-    ).render(Context({"evidence": grouped, "indicator": indicator}))
-    assert "SK Tim Inovasi" in html and str(evidence.token) in html
+    desk = indicator.aspect.stage
+    StageEntry.objects.create(stage=desk, participant=rogojampi_entry)
+    Assignment.objects.create(stage=desk, assessor=assessor, participant=rogojampi_entry)
+    sheet = ScoreSheet.objects.create(stage=desk, assessor=assessor, participant=rogojampi_entry)
+    client.force_login(assessor)
+    html = client.get(reverse("assessments:sheet", args=[sheet.pk])).content.decode()
+    beside = html[html.index(f'id="evidence-{indicator.pk}"') :][:1500]
+    assert "SK Tim Inovasi" in beside and str(evidence.token) in beside
 
 
 # --- demo ---

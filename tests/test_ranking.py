@@ -334,11 +334,11 @@ def test_explanation_shows_assessor_names_only_to_admin_and_after_final(
     name = panel[0].full_name
     login(client, province_admin)
     page = client.get(url).content.decode()
-    assert name in page and "80,00" in page
+    assert name in page and "80.00" in page
     set_edition(edition, state=Edition.State.PUBLISHED)
     client.logout()
     page = client.get(url).content.decode()
-    assert name not in page and "80,00" in page
+    assert name not in page and "80.00" in page
 
 
 @pytest.mark.django_db
@@ -351,7 +351,7 @@ def test_stage_ranking_page_shows_ties_spread_and_advance_form(client, edition, 
     login(client, province_admin)
     page = client.get(reverse("assessments:stage_ranking", args=[desk.pk])).content.decode()
     assert page.count('text-danger">⚑') == 2
-    assert "11,34" in page and "25,00" in page  # std and max − min
+    assert "11.34" in page and "25.00" in page  # std and max − min
     assert 'name="n"' in page and 'value="30"' in page  # advance form, default N = the stage's advance_count
     assert "tie" in page
 

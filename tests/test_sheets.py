@@ -51,7 +51,8 @@ def test_open_then_sheet_page_shows_fields(client, setup):
         assert f'id="comment-{indicator.pk}"' in page
         assert f'hx-post="{save_url(sheet, indicator)}"' in page
     assert 'hx-trigger="change"' in page
-    assert "Belum ada data dukung" in page
+    for indicator in setup.indicators:
+        assert f'id="evidence-{indicator.pk}"' in page  # where the kecamatan's files are listed
     assert "tabindex" not in page
     assert "<script>" not in page and 'style="' not in page
 
@@ -209,7 +210,7 @@ def test_participant_history_for_admin(client, setup, sheet):
     login(client, setup.admin)
     page = client.get(reverse("assessments:participant_history", args=[setup.rogojampi.pk])).content.decode()
     assert setup.indicators[0].name in page
-    assert "60 → 72,5" in page
+    assert "60 → 72.5" in page
     assert setup.assessor.get_full_name() in page
     client.logout()
     login(client, setup.assessor)

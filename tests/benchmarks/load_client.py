@@ -1,0 +1,135 @@
+"""The load benchmark's client: virtual users on keep-alive HTTP/1.1 connections to 127.0.0.1.
+
+One process per CPU (the GIL would make a single process the bottleneck), each running its share
+of the virtual users as threads. Every request is recorded as (start, end, status) on the shared
+monotonic clock, so the fault run can place each answer before, during or after the outage.
+"""
+
+import http.client
+import random
+import re
+import threading
+import time
+import traceback
+from decimal import Decimal
+from urllib.parse import urlencode
+
+CLIENT_TIMEOUT = 30  # seconds: an answer later than this counts as a hang
+VERSION = re.compile(rb'id="version-(\d+)" value="(\d+)"')
+
+
+def _headers(session, csrf, form=True):
+    headers = {"Cookie": f"csrftoken={csrf}" + (f"; sessionid={session}" if session else "")}
+    if form:
+        headers.update(
+            {
+                "X-CSRFToken": csrf,
+                "HX-Request": "true",
+                "Content-Type": "application/x-www-form-urlencoded",
+            }
+        )
+    return headers
+
+
+def _value_text(hundredths):
+    # As an Indonesian assessor types it: decimal comma, no trailing zeros.
+    whole, cents = divmod(hundredths, 100)
+    return str(whole) if not cents else f"{whole},{cents:02d}".rstrip("0")
+
+
+def _save_scores(job, deadline, rng, events, samples):
+    """One virtual user: saves a random indicator of its own sheet, again and again, until the deadline."""
+    port, sheet, session, indicators, state = job["port"], job["sheet"], job["session"], job["indicators"], job["state"]
+    csrf = "".join(rng.choices("abcdefghijklmnopqrstuvwxyz0123456789", k=32))
+    headers = _headers(session, csrf)
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=CLIENT_TIMEOUT)
+    while time.monotonic() < deadline:
+        indicator, low, high = rng.choice(indicators)
+        key = f"{sheet}:{indicator}"
+        known = state.setdefault(key, {"version": 0, "last": None, "accepted": 0, "unanswered": 0})
+        low, high = int(Decimal(low) * 100), int(Decimal(high) * 100)
+        hundredths = rng.randint(low, high)
+        if hundredths == known["last"]:
+            hundredths = low if hundredths != low else high
+        body = urlencode({"value": _value_text(hundredths), "comment": "", "version": known["version"]})
+        started = time.monotonic()
+        try:
+            conn.request("POST", job["path"].format(sheet=sheet, indicator=indicator), body, headers)
+            response = conn.getresponse()
+            content = response.read()
+            status = response.status
+        except TimeoutError:
+            status, content = "timeout", b""
+            conn.close()
+        except (OSError, http.client.HTTPException) as error:
+            status, content = f"connection error ({type(error).__name__})", b""
+            conn.close()
+        ended = time.monotonic()
+        events.append((started, ended, status))
+        if status in (200, 409):
+            match = VERSION.search(content)
+            if match:
+                known["version"] = int(match.group(2))
+        if status == 200:
+            known["accepted"] += 1
+            known["last"] = hundredths
+        elif not isinstance(status, int):
+            # No answer: the server may still have saved it (as for a browser that lost its connection).
+            known["unanswered"] += 1
+        elif status not in samples:
+            samples[status] = content[:300].decode("utf-8", "replace")
+    conn.close()
+
+
+def _get(job, deadline, rng, events, samples):
+    """One virtual user requesting a page (the minimal view) again and again."""
+    headers = _headers(job.get("session"), "x" * 32, form=False)
+    conn = http.client.HTTPConnection("127.0.0.1", job["port"], timeout=CLIENT_TIMEOUT)
+    while time.monotonic() < deadline:
+        started = time.monotonic()
+        try:
+            conn.request("GET", job["path"], headers=headers)
+            response = conn.getresponse()
+            content = response.read()
+            status = response.status
+        except (OSError, http.client.HTTPException) as error:
+            status, content = f"connection error ({type(error).__name__})", b""
+            conn.close()
+        events.append((started, time.monotonic(), status))
+        if status != 200 and status not in samples:
+            samples[status] = content[:300].decode("utf-8", "replace")
+    conn.close()
+
+
+def run_process(jobs, kind, start_at, duration, seed):
+    """Run these virtual users as threads from ``start_at`` for ``duration`` seconds (in a child process)."""
+    rng = random.Random(seed)  # noqa: S311 - load pattern, not security
+    work = _save_scores if kind == "save" else _get
+    events, samples, crashes = [], {}, []
+
+    def target(*args):
+        try:
+            work(*args)
+        except Exception:  # noqa: BLE001 - handed back to the benchmark, which fails
+            crashes.append(traceback.format_exc())
+
+    deadline = start_at + duration
+    threads = [
+        threading.Thread(target=target, args=(job, deadline, random.Random(rng.random()), events, samples))  # noqa: S311
+        for job in jobs
+    ]
+    while time.monotonic() < start_at:
+        time.sleep(0.005)
+    cpu = time.process_time()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    if crashes:
+        raise RuntimeError(f"{len(crashes)} virtual user(s) crashed:\n{crashes[0]}")
+    return {
+        "events": events,
+        "samples": samples,
+        "states": [job.get("state", {}) for job in jobs],
+        "cpu": time.process_time() - cpu,
+    }
