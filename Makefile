@@ -25,8 +25,9 @@ data: migrate
 	$(PY) manage.py load_regions
 	$(PY) manage.py load_demo
 
+# The background worker (document jobs) runs beside the server and stops with it.
 run: data
-	$(PY) manage.py runserver $(HOST)
+	$(PY) manage.py db_worker & worker=$$!; trap 'kill $$worker' EXIT; $(PY) manage.py runserver $(HOST)
 
 serve: venv
 	$(PY) manage.py runserver $(HOST)

@@ -247,3 +247,54 @@ def build_example_edition(province_admin, assessors, regency_admins=()):
         edition.state = Edition.State.FINAL
         edition.save(update_fields=["state"])
     return edition
+
+
+def build_open_edition(province_admin, assessors, today=None):
+    """An example edition in progress, so that each demo role has something to do.
+
+    "SP2K Jawa Timur <this year> (contoh)": same criteria and participants as 2022, in the assessment state,
+    the desk stage open from a week ago to two weeks ahead, every assessor assigned (conflicts
+    excepted), evidence deadline in a month; no score yet. Moved through the real workflow, so its
+    history reads like a real one. Returns the edition, or None if it exists.
+    """
+    import datetime
+
+    from django.db import transaction
+    from django.utils import timezone
+
+    from .assignments import add_assessor, assign_all
+    from .configuration import create_edition
+    from .models import Edition, Participant
+    from .workflow import move_edition
+
+    province = province_admin.province
+    today = today or timezone.localdate()
+    if Edition.objects.filter(province=province, year=today.year, is_demo=True).exists():
+        return None
+    data = example_configuration()
+    # Stage dates around today, so the deadlines in the demo are always ahead.
+    spans = [(-7, 14), (30, 32), (45, 55)]
+    for stage, (start, end) in zip(data["stages"], spans, strict=True):
+        stage["starts_on"] = (today + datetime.timedelta(days=start)).isoformat()
+        stage["ends_on"] = (today + datetime.timedelta(days=end)).isoformat()
+    with transaction.atomic():
+        edition = create_edition(province, f"SP2K Jawa Timur {today.year} (contoh)", today.year, data)
+        edition.is_demo = True
+        edition.evidence_deadline = timezone.now() + datetime.timedelta(days=30)
+        edition.save(update_fields=["is_demo", "evidence_deadline"])
+        move_edition(edition, Edition.State.NOMINATION, province_admin)
+        Participant.objects.bulk_create(
+            Participant(
+                edition=edition,
+                district_id=code,
+                status=Participant.Status.ACCEPTED,
+                decided_by=province_admin,
+                decided_at=timezone.now(),
+            )
+            for code in demo_participant_codes(province.code)
+        )
+        for assessor in assessors:
+            add_assessor(edition, assessor)
+        move_edition(edition, Edition.State.ASSESSMENT, province_admin)
+        assign_all(edition.stages.order_by("order").first())
+    return edition

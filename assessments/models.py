@@ -774,7 +774,9 @@ class Document(models.Model):
     participant = models.ForeignKey(
         Participant, models.PROTECT, null=True, blank=True, related_name="documents", verbose_name=_("participant")
     )
-    stage = models.ForeignKey(Stage, models.PROTECT, null=True, blank=True, related_name="documents", verbose_name=_("stage"))
+    stage = models.ForeignKey(
+        Stage, models.PROTECT, null=True, blank=True, related_name="documents", verbose_name=_("stage")
+    )
     # What the document is about, e.g. "decree", "certificate:12": one current version per subject.
     subject = models.CharField(max_length=60)
     version = models.PositiveIntegerField(_("version"), default=1)

@@ -6,6 +6,7 @@ from django.views.generic import DetailView, ListView, TemplateView
 from assessments.result_selectors import results_of_district
 from sp2k.permissions import PermissionRequiredMixin
 
+from .innovation_selectors import published_innovations_of
 from . import selectors
 
 
@@ -64,7 +65,10 @@ class DistrictDetailView(RegionDetailView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            villages=selectors.villages_of(self.object), district_results=results_of_district(self.object), **kwargs
+            villages=selectors.villages_of(self.object),
+            district_results=results_of_district(self.object),
+            innovations=list(published_innovations_of(self.object)),
+            **kwargs,
         )
 
 

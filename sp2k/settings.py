@@ -46,6 +46,8 @@ INSTALLED_APPS = [
     "sp2k.accounts",
     "districts",
     "assessments",
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -134,6 +136,10 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"  # never served directly: files go through permission-checking views
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
+# Uploads above 1 MB stream to a temporary file instead of memory (evidence files go up to 20 MB or more).
+FILE_UPLOAD_MAX_MEMORY_SIZE = env.int("FILE_UPLOAD_MAX_MEMORY_SIZE", default=1024 * 1024)
+FILE_UPLOAD_TEMP_DIR = env("FILE_UPLOAD_TEMP_DIR", default=None)
+FILE_UPLOAD_PERMISSIONS = 0o640  # stored files are data, never executable
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -190,6 +196,12 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="WARNING")},
 }
+
+# Background jobs (rendering many documents): stored in the database, run by `manage.py db_worker`.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+
+# The portal's public address: printed documents carry QR codes to their verification page there.
+SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 # Shown in the footer and on the "Tentang" page, as the region data's licence asks.
 REGION_DATA_CREDIT = "Data wilayah: idn-area-data 4.0.1, ODbL 1.0"

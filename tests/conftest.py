@@ -39,6 +39,12 @@ def english_interface(request, settings):
         yield
 
 
+@pytest.fixture(autouse=True)
+def media_in_a_temporary_folder(settings, tmp_path_factory):
+    """Uploaded and generated files never land in the project folder."""
+    settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")
+
+
 @pytest.fixture
 def indonesian():
     """Use the default Indonesian interface in this test (see ``english_interface``)."""

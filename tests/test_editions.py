@@ -14,11 +14,12 @@ from django.urls import reverse
 from django.utils import translation
 
 from assessments import editions as services
-from assessments import workflow
+from assessments import awards, workflow
 from assessments.configuration import export_configuration
 from assessments.demo import example_configuration
 from assessments.models import (
     Aspect,
+    AwardCategory,
     Assignment,
     Edition,
     EditionAssessor,
@@ -98,6 +99,9 @@ def test_edition_moves_forward_one_step_at_a_time_and_each_move_is_recorded(
     workflow.move_edition(edition, State.FINAL, by=province_admin)
     with pytest.raises(ValidationError):
         workflow.move_edition(edition, State.DRAFT, by=province_admin)
+    # Publication needs confirmed awards (the awards area): one award, to the only participant scored.
+    AwardCategory.objects.create(edition=edition, order=1, name="Juara I", rank=1)
+    awards.confirm_awards(edition, province_admin)
     workflow.move_edition(edition, State.PUBLISHED, by=province_admin)
 
     edition.refresh_from_db()
@@ -324,7 +328,7 @@ def test_the_navbar_offers_competitions_to_admins_and_assessors_only(client, pro
     for user, shown in ((province_admin, True), (assessor, True), (camat, False)):
         client.force_login(user)
         page = text(client.get(reverse("dashboard")))
-        assert (reverse("assessments:edition_list") in page) is shown, user
+        assert (f'href="{reverse("assessments:edition_list")}"' in page) is shown, user
 
 
 def test_settings_are_saved_and_frozen_once_the_results_are_final(client, edition, province_admin):

@@ -591,3 +591,11 @@ def test_a_figure_row_with_a_number_needs_a_label_and_figures_show_their_decimal
     innovation = Innovation.objects.get()
     page = client.get(reverse("catalogue:detail", args=[innovation.pk]), HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert ">210 <" in page and ">12.5 <" in page
+
+
+def test_kecamatan_page_lists_its_published_innovations_only(client, rogojampi):
+    make_innovation(rogojampi, name="Layanan Adminduk Keliling", published=True)
+    make_innovation(rogojampi, name="Rancangan Belum Terbit", published=False)
+    page = client.get(reverse("districts:district_detail", args=[rogojampi.code])).content.decode()
+    assert "Layanan Adminduk Keliling" in page
+    assert "Rancangan Belum Terbit" not in page

@@ -32,7 +32,8 @@ class ChoiceForm(forms.Form):
     def __init__(self, *args, candidates=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.candidates = {p.pk: p for p in candidates}
-        self.fields["participant"].choices = [
+        # An empty first choice: nobody is chosen by merely sending the form.
+        self.fields["participant"].choices = [("", "—")] + [
             (p.pk, f"{p.district.name} — {p.district.regency.name}") for p in candidates
         ]
 

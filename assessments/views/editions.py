@@ -198,7 +198,7 @@ class EditionDetailView(EditionMixin, PermissionRequiredMixin, TemplateView):
             area_links=(
                 _edition_links(edition)
                 if can_manage
-                else [_link("my_sheets", _("My score sheets"))]
+                else _assessor_links(edition)
                 if user.has_perm("assessments.view_edition_list") and edition.state == Edition.State.ASSESSMENT
                 else []
             ),
@@ -225,6 +225,15 @@ def _edition_links(edition):
         _link("participant_list", _("Participants and nominations"), edition.pk),
         _link("assessor_list", _("Assessors"), edition.pk),
         _link("final_ranking", _("Final ranking"), edition.pk),
+        _link("awards", _("Awards and publication"), edition.pk),
+        {"url": reverse("documents:edition", args=[edition.pk]), "label": _("Documents")},
+    ]
+
+
+def _assessor_links(edition):
+    return [
+        _link("my_sheets", _("My score sheets")),
+        _link("conflict_declare", _("Declare a conflict of interest"), edition.pk),
     ]
 
 

@@ -1,6 +1,11 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from assessments.demo import build_example_edition
+from assessments.models import Edition
+from assessments.awards_demo import create_demo_awards
+from assessments.documents_demo import create_demo_decree
+from assessments.demo import DEMO_EDITION_NAME, build_example_edition, build_open_edition
+from assessments.evidence_demo import create_demo_evidence
+from districts.demo import create_demo_profiles_and_innovations
 from districts.models import District
 from sp2k.accounts.models import Role, User
 from sp2k.demo import create_demo_accounts
@@ -18,6 +23,9 @@ class Command(BaseCommand):
         for username, password, role, scope in rows:
             self.stdout.write(f"  {username:<{width}}  {password}  {role} — {scope}")
 
+        innovations = create_demo_profiles_and_innovations()
+        self.stdout.write(f"Kecamatan profiles and innovations: {innovations} example innovations.")
+
         admin = User.objects.get(username="panitia-jatim")
         assessors = list(User.objects.filter(is_demo=True, role=Role.ASSESSOR, province_id="35").order_by("username"))
         edition = build_example_edition(admin, assessors)
@@ -25,3 +33,12 @@ class Command(BaseCommand):
             self.stdout.write("Example competition already there (left as it is).")
         else:
             self.stdout.write(self.style.WARNING(f"Example competition created: {edition.name} (example data)."))
+        finished = Edition.objects.get(province_id="35", name=DEMO_EDITION_NAME)
+        create_demo_evidence(finished)
+        create_demo_awards(finished, admin)
+        create_demo_decree(finished)
+        open_edition = build_open_edition(admin, assessors)
+        if open_edition is not None:
+            self.stdout.write(
+                self.style.WARNING(f"Competition in progress created: {open_edition.name} (example data).")
+            )
