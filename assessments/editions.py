@@ -24,6 +24,9 @@ from .models import Edition, EditionTransition, Indicator, Score, Stage, StageEn
 FORMAT = "sp2k-edition/1"
 HUNDRED = Decimal(100)
 MAX_IMPORT_BYTES = 1024 * 1024  # a configuration is a few kilobytes; anything this large is not one
+# libyaml when installed: it refuses nesting beyond 1000 levels at once, where the pure-Python scanner
+# takes many seconds over a few thousand "[" before Python's recursion limit stops it.
+YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 # --- the weight rule ---
@@ -199,6 +202,15 @@ def export_yaml(edition):
     return yaml.safe_dump(export_configuration(edition), allow_unicode=True, sort_keys=False, width=120)
 
 
+def _refuse_yaml_aliases(text):
+    """Refuse YAML anchors and aliases before loading: a few kilobytes of nested aliases ("billion
+    laughs") expand to billions of items once anything walks or prints the loaded data. Exports never
+    use them. The scanner reads tokens one after another, without recursion or expansion."""
+    for token in yaml.scan(text, Loader=YAML_LOADER):
+        if isinstance(token, yaml.AliasToken | yaml.AnchorToken):
+            raise ValidationError(_("The file uses YAML anchors or aliases (& and *), which are not accepted."))
+
+
 def parse_configuration_file(uploaded):
     """The dictionary in an uploaded .json/.yaml/.yml file; ValidationError if it cannot be read."""
     if uploaded.size > MAX_IMPORT_BYTES:
@@ -213,9 +225,13 @@ def parse_configuration_file(uploaded):
         if name.endswith(".json"):
             data = json.loads(text)
         elif name.endswith((".yaml", ".yml")):
-            data = yaml.safe_load(text)
+            _refuse_yaml_aliases(text)
+            data = yaml.load(text, Loader=YAML_LOADER)  # noqa: S506 - a safe loader
         else:
             raise ValidationError(_("Upload a .json, .yaml or .yml file."))
+    except RecursionError as exc:
+        # Thousands of nested brackets exhaust the parsers' recursion: a refusal, not a server error.
+        raise ValidationError(_("The file is nested too deeply to be a configuration.")) from exc
     except json.JSONDecodeError as exc:
         raise ValidationError(
             _("The file is not valid JSON (line %(line)s: %(error)s).") % {"line": exc.lineno, "error": exc.msg}

@@ -136,7 +136,10 @@ def _check_image(uploaded, expected_format):
                 image.load()
     except ValidationError:
         raise
-    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError, EOFError):
+    except Image.DecompressionBombError:
+        # Pillow refuses to open images declaring far too many pixels: that is a size, not damage.
+        _refuse(_("The image has far too many pixels, which is too large. Reduce it and retry."))
+    except (OSError, SyntaxError, ValueError, EOFError):
         _refuse(_("The image is damaged or incomplete. Save it again and retry."))
     finally:
         uploaded.seek(0)

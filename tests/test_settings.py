@@ -16,7 +16,8 @@ PRODUCTION_ENV = {
 
 
 def manage(*args, env):
-    clean = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "SECRET_KEY", "DEBUG"}}
+    inherited = {"DATABASE_URL", "SECRET_KEY", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE"}  # test-run settings
+    clean = {k: v for k, v in os.environ.items() if k not in inherited}
     return subprocess.run(
         [sys.executable, "manage.py", *args], cwd=ROOT, env={**clean, **env}, capture_output=True, text=True, timeout=120
     )

@@ -7,7 +7,7 @@ another province does not exist for the user (404), whatever its id.
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Prefetch, ProtectedError, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -136,7 +136,9 @@ class EditionCreateView(PermissionRequiredMixin, FormView):
 
     def get_permission_object(self):
         # A province admin creates in its own province; a superuser picks one in the form.
-        return self.request.user.province if self.request.user.province_id else None
+        # (An anonymous visitor has no province_id: refused below and sent to the login page.)
+        user = self.request.user
+        return user.province if getattr(user, "province_id", None) else None
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "province": self.get_permission_object()}
@@ -544,6 +546,12 @@ class CriteriaItemDeleteView(CriteriaEditMixin, PermissionRequiredMixin, View):
             )
         else:
             item = get_object_or_404(Aspect, stage=self.stage, pk=kwargs["aspect_pk"])
-        item.delete()
+        try:
+            item.delete()
+        except ProtectedError:
+            # Evidence already uploaded for an indicator keeps it (and its aspect) in place.
+            message = _("“%(name)s” has evidence uploaded for it and cannot be removed.")
+            messages.error(request, message % {"name": item.name})
+            return redirect(self.criteria_url())
         messages.success(request, _("“%(name)s” was removed.") % {"name": item.name})
         return redirect(self.criteria_url())

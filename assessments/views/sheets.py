@@ -1,6 +1,7 @@
 """Score entry screens: my sheets, one sheet (saving itself field by field), progress, history, Excel."""
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.loader import render_to_string
@@ -16,7 +17,8 @@ from sp2k.permissions import PermissionRequiredMixin
 from .. import scoring, sheets
 from ..excel import apply_upload, build_workbook
 from ..forms.sheets import ExcelUploadForm, ReopenForm, ScoreSaveForm
-from ..models import Edition, Indicator, Participant, ScoreChange, ScoreSheet, SheetEvent, Stage
+from ..models import Assignment, Edition, Indicator, Participant, ScoreChange, ScoreSheet, SheetEvent, Stage
+from ..selectors import has_conflict
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -64,6 +66,11 @@ class SheetOpenView(StageParticipantMixin, PermissionRequiredMixin, TemplateView
         ).first()
         if existing is not None:
             return redirect("assessments:sheet", sheet_pk=existing.pk)
+        # The stage perm only says "assessor of this stage"; the offer to start must not reach an
+        # assessor whom open_sheet() would refuse (not assigned to this participant, or in conflict).
+        assigned = Assignment.objects.filter(stage=self.stage, participant=self.participant, assessor=request.user)
+        if not assigned.exists() or has_conflict(request.user, self.participant):
+            raise PermissionDenied
         return super().get(request, *args, **kwargs)
 
     def post(self, request, *args, **kwargs):

@@ -110,11 +110,7 @@ class UserListView(PermissionRequiredMixin, ListView):
         return selectors.user_list(self.request.user, role=filters.get("role", ""), query=filters.get("q", ""))
 
     def get_context_data(self, **kwargs):
-        query = self.request.GET.copy()
-        query.pop("page", None)
-        return super().get_context_data(
-            filter_form=self.filter_form or UserFilterForm(), page_query=query.urlencode(), **kwargs
-        )
+        return super().get_context_data(filter_form=self.filter_form or UserFilterForm(), **kwargs)
 
 
 class UserCreateView(ProvinceScopedMixin, PermissionRequiredMixin, CreateView):
