@@ -11,7 +11,14 @@ from django.db import transaction
 
 from .models import Aspect, Edition, Indicator, RubricLevel, Stage
 
-EDITION_FIELDS = ("aggregation", "final_score", "tie_break_aspect", "nomination_quota", "evidence_max_mb", "reminder_days")
+EDITION_FIELDS = (
+    "aggregation",
+    "final_score",
+    "tie_break_aspect",
+    "nomination_quota",
+    "evidence_max_mb",
+    "reminder_days",
+)
 
 
 def _decimal(value):
@@ -109,7 +116,12 @@ def apply_configuration(edition, data):
                 indicator.full_clean(exclude=["aspect"])
                 indicator.save()
                 RubricLevel.objects.bulk_create(
-                    RubricLevel(indicator=indicator, value=level["value"], label=level["label"], description=level.get("description", ""))
+                    RubricLevel(
+                        indicator=indicator,
+                        value=level["value"],
+                        label=level["label"],
+                        description=level.get("description", ""),
+                    )
                     for level in indicator_data.get("levels", [])
                 )
     return edition

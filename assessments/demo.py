@@ -5,7 +5,11 @@ RUBRIC_LEVELS = [
     {"value": 2, "label": "Kurang", "description": "Ada rencana, pelaksanaan belum berjalan."},
     {"value": 3, "label": "Cukup", "description": "Berjalan sebagian, belum rutin atau belum terukur."},
     {"value": 4, "label": "Baik", "description": "Berjalan rutin dan terukur."},
-    {"value": 5, "label": "Sangat baik", "description": "Berjalan rutin, terukur, berdampak dan direplikasi pihak lain."},
+    {
+        "value": 5,
+        "label": "Sangat baik",
+        "description": "Berjalan rutin, terukur, berdampak dan direplikasi pihak lain.",
+    },
 ]
 
 # aspect name, weight, indicators
@@ -24,7 +28,11 @@ PRESENTATION_ASPECTS = [
     (
         "Koordinasi penyelenggaraan pemerintahan",
         "20",
-        ["Forum koordinasi (mis. Rapat Minggon)", "Pembinaan pemerintahan desa", "Sinergi dengan instansi di kecamatan"],
+        [
+            "Forum koordinasi (mis. Rapat Minggon)",
+            "Pembinaan pemerintahan desa",
+            "Sinergi dengan instansi di kecamatan",
+        ],
     ),
     (
         "Inovasi (IKI)",
@@ -232,7 +240,11 @@ def build_example_edition(province_admin, assessors, regency_admins=()):
                     scores.append(Score(sheet=sheet, indicator=indicator, value=value))
                     changes.append(
                         ScoreChange(
-                            sheet=sheet, indicator=indicator, new_value=value, by=assessor, source=ScoreChange.Source.IMPORT
+                            sheet=sheet,
+                            indicator=indicator,
+                            new_value=value,
+                            by=assessor,
+                            source=ScoreChange.Source.IMPORT,
                         )
                     )
             Score.objects.bulk_create(scores)

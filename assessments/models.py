@@ -37,7 +37,9 @@ class Edition(models.Model):
         WEIGHTED_STAGES = "weighted", _("Weighted sum of the stage scores")
         LAST_STAGE = "last_stage", _("Score of the last stage only")
 
-    province = models.ForeignKey("districts.Province", models.PROTECT, related_name="editions", verbose_name=_("province"))
+    province = models.ForeignKey(
+        "districts.Province", models.PROTECT, related_name="editions", verbose_name=_("province")
+    )
     year = models.PositiveSmallIntegerField(_("year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)])
     name = models.CharField(_("name"), max_length=200, help_text=_("E.g. SP2K Jawa Timur 2022."))
     state = models.CharField(_("state"), max_length=20, choices=State.choices, default=State.DRAFT)
@@ -607,7 +609,10 @@ class AwardCategory(models.Model):
     order = models.PositiveSmallIntegerField(_("order"))
     name = models.CharField(_("name"), max_length=100, help_text=_("E.g. Juara I or Juara Harapan I."))
     rank = models.PositiveSmallIntegerField(
-        _("place in the final ranking"), null=True, blank=True, validators=[MinValueValidator(1)],
+        _("place in the final ranking"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
         help_text=_("Empty for a special award chosen by the panel."),
     )
 

@@ -21,7 +21,11 @@ def editions_visible_to(user):
     if user.role == Role.ASSESSOR:
         return Edition.objects.filter(assessors__user=user)
     province = user.scope_province_id
-    return Edition.objects.filter(province_id=province).exclude(state=Edition.State.DRAFT) if province else Edition.objects.none()
+    return (
+        Edition.objects.filter(province_id=province).exclude(state=Edition.State.DRAFT)
+        if province
+        else Edition.objects.none()
+    )
 
 
 def has_conflict(assessor, participant):

@@ -53,7 +53,12 @@ def load_regions(data_dir=REGION_DATA_DIR, provinces=None, villages=True):
         regencies=_upsert(
             Regency,
             [
-                Regency(code=r["code"], province_id=r["province_code"], name=r["name"], kind=Regency.kind_from_name(r["name"]))
+                Regency(
+                    code=r["code"],
+                    province_id=r["province_code"],
+                    name=r["name"],
+                    kind=Regency.kind_from_name(r["name"]),
+                )
                 for r in _rows(data_dir, "regencies.csv", provinces)
             ],
             ["province", "name", "kind"],

@@ -6,8 +6,8 @@ from django.views.generic import DetailView, ListView, TemplateView
 from assessments.result_selectors import results_of_district
 from sp2k.permissions import PermissionRequiredMixin
 
-from .innovation_selectors import published_innovations_of
 from . import selectors
+from .innovation_selectors import published_innovations_of
 
 
 class ProvinceListView(PermissionRequiredMixin, ListView):

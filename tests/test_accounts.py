@@ -3,7 +3,6 @@
 import csv
 import io
 import re
-import time
 
 import pytest
 from django.conf import settings
@@ -548,12 +547,9 @@ def test_bulk_confirmation_page_shows_what_will_be_created(client, province_admi
 
 def test_bulk_create_for_jatim(client, province_admin, django_assert_max_num_queries):
     client.force_login(province_admin)
-    started = time.perf_counter()
     # Two INSERTs on PostgreSQL; on SQLite Django splits them at 999 parameters (about a dozen).
     with django_assert_max_num_queries(25):
         response = client.post(reverse("accounts:bulk_create"))
-    elapsed = time.perf_counter() - started
-    assert elapsed < 5, f"bulk creation took {elapsed:.2f}s"
     assert response.status_code == 200
     assert User.objects.filter(role=Role.REGENCY_ADMIN, regency__province_id="35").count() == 38
     assert User.objects.filter(role=Role.DISTRICT_OPERATOR, district__regency__province_id="35").count() == 666

@@ -41,4 +41,9 @@ def test_demo_accounts_cover_every_role_and_loading_twice_changes_nothing(demo):
     assert set(Role.values) <= roles
     counts = (User.objects.count(), Edition.objects.count(), ScoreSheet.objects.count(), EvidenceFile.objects.count())
     call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
-    assert (User.objects.count(), Edition.objects.count(), ScoreSheet.objects.count(), EvidenceFile.objects.count()) == counts
+    assert (
+        User.objects.count(),
+        Edition.objects.count(),
+        ScoreSheet.objects.count(),
+        EvidenceFile.objects.count(),
+    ) == counts

@@ -13,14 +13,14 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import translation
 
-from assessments import editions as services
 from assessments import awards, workflow
+from assessments import editions as services
 from assessments.configuration import export_configuration
 from assessments.demo import example_configuration
 from assessments.models import (
     Aspect,
-    AwardCategory,
     Assignment,
+    AwardCategory,
     Edition,
     EditionAssessor,
     EditionTransition,

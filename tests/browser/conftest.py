@@ -17,7 +17,13 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-LAUNCH_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-dev-shm-usage"]
+LAUNCH_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-dev-shm-usage",
+]
 
 
 def pytest_collection_modifyitems(items):
@@ -65,9 +71,7 @@ def page_factory(browser, live_server, request, artifacts):
         page.csp_errors = []
         page.on(
             "console",
-            lambda message: page.csp_errors.append(message.text)
-            if "Content Security Policy" in message.text
-            else None,
+            lambda message: page.csp_errors.append(message.text) if "Content Security Policy" in message.text else None,
         )
         return page
 

@@ -1,10 +1,10 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from assessments.models import Edition
 from assessments.awards_demo import create_demo_awards
-from assessments.documents_demo import create_demo_decree
 from assessments.demo import DEMO_EDITION_NAME, build_example_edition, build_open_edition
+from assessments.documents_demo import create_demo_decree
 from assessments.evidence_demo import create_demo_evidence
+from assessments.models import Edition
 from districts.demo import create_demo_profiles_and_innovations
 from districts.models import District
 from sp2k.accounts.models import Role, User
