@@ -206,6 +206,9 @@ def build_example_edition(province_admin, assessors, regency_admins=()):
             for code in codes
         )
         EditionAssessor.objects.bulk_create(EditionAssessor(edition=edition, user=a) for a in assessors)
+        for participant in participants:
+            # Each entry presents the kecamatan's registered innovations (the demo has some for the winners).
+            participant.presented_innovations.set(participant.district.innovations.all())
         stages = list(edition.stages.order_by("order"))
         strength = {p.pk: WINNER_LEVELS.get(p.district_id) for p in participants}
         for p in participants:

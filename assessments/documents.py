@@ -234,7 +234,12 @@ def champion_report_facts(award):
             "area_km2": _two_places(profile.area_km2) if profile and profile.area_km2 else None,
             "description": profile.description if profile else "",
         },
-        "innovations": list(district.innovations.order_by("name").values_list("name", flat=True)),
+        # The innovations the entry presented; without a choice, all the kecamatan's innovations.
+        "innovations": list(
+            (participant.presented_innovations.all() or district.innovations.all())
+            .order_by("name")
+            .values_list("name", flat=True)
+        ),
         "stages": stages,
     }
 

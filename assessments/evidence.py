@@ -581,3 +581,32 @@ def public_evidence(participant):
     if participant.edition.state != Edition.State.PUBLISHED:
         return EvidenceFile.objects.none()
     return current_files().filter(participant=participant, is_public=True).select_related("indicator")
+
+
+# --- the innovations an entry presents ---
+
+
+def choose_innovations(participant, innovations, user):
+    """Set which of the kecamatan's innovations the entry presents (while the entry may still change)."""
+    innovations = list(innovations)
+    with transaction.atomic():
+        participant = _lock(participant)
+        _require_editable(participant)
+        if any(innovation.district_id != participant.district_id for innovation in innovations):
+            raise ValidationError(_("Only the kecamatan's own innovations can be presented."))
+        participant.presented_innovations.set(innovations)
+    return innovations
+
+
+def public_evidence_of_innovation(innovation):
+    """Public files of published entries that presented the innovation (for its catalogue page)."""
+    return (
+        current_files()
+        .filter(
+            is_public=True,
+            participant__edition__state=Edition.State.PUBLISHED,
+            participant__presented_innovations=innovation,
+        )
+        .select_related("indicator", "participant__edition")
+        .order_by("-participant__edition__year", "indicator__aspect__order", "indicator__order", "pk")
+    )

@@ -235,6 +235,10 @@ class Participant(models.Model):
         settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", null=True, blank=True, verbose_name=_("decided by")
     )
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    # The kecamatan's innovations (which live on across editions) that this entry presents.
+    presented_innovations = models.ManyToManyField(
+        "districts.Innovation", blank=True, related_name="presentations", verbose_name=_("innovations presented")
+    )
 
     class Meta:
         ordering = ["edition", "district"]

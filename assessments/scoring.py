@@ -68,6 +68,9 @@ def parse_value(raw, indicator):
         if "." in text or text.count(",") > 1:
             raise ScoringError(_("Enter a number, e.g. 85 or 85,5."), "not_a_number")
         text = text.replace(",", ".")
+    if len(text.partition(".")[2]) > 2:
+        # Checked on the text, as typed: "1.000" is one thousand to an Indonesian reader, not 1.
+        raise ScoringError(_("Use at most two decimals."), "too_precise")
     try:
         value = Decimal(text)
     except InvalidOperation:

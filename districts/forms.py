@@ -3,7 +3,7 @@
 import re
 
 from django import forms
-from django.core.validators import URLValidator
+from django.core.validators import MaxValueValidator, URLValidator
 from django.utils.translation import gettext_lazy as _
 
 from .images import ACCEPT_ATTRIBUTE, clean_image
@@ -18,6 +18,16 @@ from .models import (
 )
 
 MAX_FIGURES = 8
+
+
+class WholeNumberField(forms.IntegerField):
+    """A whole number typed as digits only.
+
+    Django's IntegerField drops a trailing ".000", so "1.000" (one thousand, written the Indonesian
+    way) would be stored as 1: refuse it instead, with Django's "Enter a whole number." message.
+    """
+
+    re_decimal = re.compile(r"(?!)")  # matches nothing: no decimal tail is ever removed
 
 
 class ImageInput(forms.FileInput):
@@ -64,6 +74,7 @@ class DistrictProfileForm(CleanImageMixin, forms.ModelForm):
             "population": forms.NumberInput(attrs={"inputmode": "numeric", "min": 0}),
             "area_km2": forms.NumberInput(attrs={"inputmode": "decimal", "step": "0.01", "min": "0.01"}),
         }
+        field_classes = {"population": WholeNumberField}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -74,6 +85,8 @@ class DistrictProfileForm(CleanImageMixin, forms.ModelForm):
         ]
         self.fields["camat_nip"].widget.attrs.pop("maxlength", None)
         self.fields["office_photo"].help_text = _("JPEG, PNG or WebP, at most 10 MB.")
+        # The PostgreSQL column's limit, checked on every database (SQLite has none).
+        self.fields["population"].validators.append(MaxValueValidator(2_147_483_647))
 
     def clean_camat_nip(self):
         return re.sub(r"[\s.\-]", "", self.cleaned_data["camat_nip"])
@@ -128,6 +141,7 @@ class InnovationForm(forms.ModelForm):
             "results": forms.Textarea(attrs={"rows": 5}),
             "start_year": forms.NumberInput(attrs={"inputmode": "numeric"}),
         }
+        field_classes = {"start_year": WholeNumberField}
 
     def __init__(self, *args, district, **kwargs):
         super().__init__(*args, **kwargs)

@@ -283,8 +283,14 @@ class CatalogueDetailView(PermissionRequiredMixin, TemplateView):
             innovation = selectors.public_innovation(self.kwargs["pk"])
         except Innovation.DoesNotExist:
             raise Http404 from None
+        from assessments.evidence import public_evidence_of_innovation
+
         return super().get_context_data(
-            innovation=innovation, photos=list(innovation.photos.all()), figures=innovation.figures.all(), **kwargs
+            innovation=innovation,
+            photos=list(innovation.photos.all()),
+            figures=innovation.figures.all(),
+            public_evidence=list(public_evidence_of_innovation(innovation)),
+            **kwargs,
         )
 
 

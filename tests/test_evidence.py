@@ -664,3 +664,60 @@ def test_large_upload_streams_to_a_temporary_file(client, camat, rogojampi_entry
     client.post(upload_url(rogojampi_entry, indicator), {"files": [upload("besar.pdf", big)]})
     assert seen == ["TemporaryUploadedFile"]
     assert EvidenceFile.objects.filter(original_name="besar.pdf", size=len(big)).exists()
+
+
+# --- the innovations an entry presents ---
+
+
+def test_the_kecamatan_chooses_which_of_its_innovations_the_entry_presents(
+    client, camat, rogojampi_entry, taman, rogojampi
+):
+    from districts.models import Innovation
+
+    def innovation(district, name):
+        return Innovation.objects.create(
+            district=district, name=name, category="digital", problem="-", idea="-", how_it_works="-", start_year=2021
+        )
+
+    own, other = innovation(rogojampi, "Rogojampi Smart Service"), innovation(taman, "Taman Bersih")
+    url = reverse("assessments:entry_innovations", args=[rogojampi_entry.pk])
+    client.force_login(camat)
+    assert "Rogojampi Smart Service" in client.get(checklist_url(rogojampi_entry)).content.decode()
+    client.post(url, {"innovations": [own.pk]})
+    assert list(rogojampi_entry.presented_innovations.all()) == [own]
+    # Another kecamatan's innovation is not among the choices: nothing changes.
+    response = client.post(url, {"innovations": [own.pk, other.pk]}, follow=True)
+    assert "Choose among the kecamatan" in response.content.decode()
+    assert list(rogojampi_entry.presented_innovations.all()) == [own]
+    # After the deadline the choice is fixed, like the evidence.
+    rogojampi_entry.edition.evidence_deadline = timezone.now() - timedelta(days=1)
+    rogojampi_entry.edition.save(update_fields=["evidence_deadline"])
+    client.post(url, {"innovations": []})
+    assert list(rogojampi_entry.presented_innovations.all()) == [own]
+
+
+def test_innovation_page_shows_public_evidence_of_published_entries_that_presented_it(
+    client, camat, rogojampi_entry, indicator, rogojampi
+):
+    from districts.models import Innovation
+
+    innovation = Innovation.objects.create(
+        district=rogojampi,
+        name="Rogojampi Smart Service",
+        category="digital",
+        problem="-",
+        idea="-",
+        how_it_works="-",
+        start_year=2021,
+        is_published=True,
+    )
+    rogojampi_entry.presented_innovations.add(innovation)
+    public = add(rogojampi_entry, indicator, camat, caption="Foto layanan")
+    services.update_file(public, "Foto layanan", True, camat)
+    hidden = add(rogojampi_entry, indicator, camat, caption="Laporan internal")
+    page_url = reverse("catalogue:detail", args=[innovation.pk])
+    assert "Foto layanan" not in client.get(page_url).content.decode()  # not published yet
+    Edition.objects.filter(pk=rogojampi_entry.edition_id).update(state=Edition.State.PUBLISHED)
+    page = client.get(page_url).content.decode()
+    assert "Foto layanan" in page and str(public.token) in page
+    assert "Laporan internal" not in page and str(hidden.token) not in page

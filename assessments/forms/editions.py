@@ -4,6 +4,7 @@ from django import forms
 from django.forms import inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
+from districts.forms import WholeNumberField
 from districts.models import Province
 
 from ..configuration import EDITION_FIELDS
@@ -11,6 +12,17 @@ from ..editions import copy_sources, rubric_level_problems, suggested_copy_name,
 from ..models import Aspect, Edition, Indicator, RubricLevel, Stage
 
 SETTINGS_FIELDS = list(EDITION_FIELDS)
+WHOLE_NUMBER_FIELDS = {name: WholeNumberField for name in ("nomination_quota", "evidence_max_mb", "reminder_days")}
+MAX_NOMINATION_QUOTA = 1000  # the configuration import's limit
+
+
+def _clean_quota(form):
+    quota = form.cleaned_data.get("nomination_quota")
+    if quota is not None and quota > MAX_NOMINATION_QUOTA:
+        raise forms.ValidationError(
+            _("Ensure this value is less than or equal to %(max)s."), params={"max": MAX_NOMINATION_QUOTA}
+        )
+    return quota
 
 
 class DateInput(forms.DateInput):
@@ -45,6 +57,9 @@ class EditionCreateForm(forms.ModelForm):
     class Meta:
         model = Edition
         fields = ["name", "year", *SETTINGS_FIELDS]
+        field_classes = WHOLE_NUMBER_FIELDS
+
+    clean_nomination_quota = _clean_quota
 
     def __init__(self, *args, province=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -93,6 +108,9 @@ class EditionSettingsForm(forms.ModelForm):
     class Meta:
         model = Edition
         fields = ["name", *SETTINGS_FIELDS]
+        field_classes = WHOLE_NUMBER_FIELDS
+
+    clean_nomination_quota = _clean_quota
 
     def clean_name(self):
         _unique_name(self.instance.province_id, self.cleaned_data["name"], exclude_pk=self.instance.pk)

@@ -78,3 +78,22 @@ class ExtendForm(forms.Form):
         if until <= timezone.now():
             raise forms.ValidationError(_("The new deadline must be in the future."))
         return until
+
+
+class PresentedInnovationsForm(forms.Form):
+    """Which of the kecamatan's innovations the entry presents to the assessors."""
+
+    innovations = forms.ModelMultipleChoiceField(
+        label=_("Innovations presented in this competition"),
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, participant, **kwargs):
+        from districts.innovation_selectors import innovations_of
+
+        super().__init__(*args, **kwargs)
+        field = self.fields["innovations"]
+        field.queryset = innovations_of(participant.district)
+        field.initial = list(participant.presented_innovations.values_list("pk", flat=True))

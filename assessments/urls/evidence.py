@@ -11,6 +11,11 @@ urlpatterns = [
         name="evidence_upload",
     ),
     path("peserta/<int:participant_pk>/data-dukung/kirim/", views.SubmitView.as_view(), name="evidence_submit"),
+    path(
+        "peserta/<int:participant_pk>/data-dukung/inovasi/",
+        views.PresentedInnovationsView.as_view(),
+        name="entry_innovations",
+    ),
     path("peserta/<int:participant_pk>/data-dukung/perpanjang/", views.ExtendView.as_view(), name="evidence_extend"),
     path("data-dukung/<uuid:token>/unduh/", views.DownloadView.as_view(), name="evidence_download"),
     path("data-dukung/<uuid:token>/ganti/", views.ReplaceView.as_view(), name="evidence_replace"),

@@ -13,13 +13,14 @@ from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.generic import TemplateView, View
 
 from sp2k.permissions import PermissionRequiredMixin
 
 from .. import evidence as services
-from ..forms.evidence import ExtendForm, ReplaceForm, SubmitForm, UpdateForm, UploadForm
+from ..forms.evidence import ExtendForm, PresentedInnovationsForm, ReplaceForm, SubmitForm, UpdateForm, UploadForm
 from ..models import EntryEvent, EvidenceFile, Indicator, Participant
 
 
@@ -188,6 +189,8 @@ class ChecklistView(ParticipantMixin, PermissionRequiredMixin, TemplateView):
             can_extend=can_extend,
             is_own=user.has_perm("assessments.change_evidence", participant),
             upload_form=UploadForm() if can_change else None,
+            innovations_form=PresentedInnovationsForm(participant=participant) if can_change else None,
+            presented=list(participant.presented_innovations.order_by("name")),
             extend_form=ExtendForm() if can_extend else None,
             events=list(EntryEvent.objects.filter(participant=participant).select_related("by")),
             max_bytes=services.max_bytes(participant.edition),
@@ -340,6 +343,34 @@ class SubmitView(ParticipantMixin, PermissionRequiredMixin, TemplateView):
             messages.error(request, _text(error))
             return self.render_to_response(self.get_context_data(form=form))
         messages.success(request, _("The evidence was sent. The assessors can now rely on it."))
+        return self.back()
+
+
+class PresentedInnovationsView(ParticipantMixin, PermissionRequiredMixin, View):
+    """The kecamatan picks which of its innovations the entry presents."""
+
+    permission_required = "assessments.change_evidence"
+    http_method_names = ["post"]
+
+    def post(self, request, participant_pk):
+        form = PresentedInnovationsForm(request.POST, participant=self.participant)
+        if not form.is_valid():
+            messages.error(request, _("Choose among the kecamatan's own innovations."))
+            return self.back()
+        try:
+            chosen = services.choose_innovations(self.participant, form.cleaned_data["innovations"], request.user)
+        except ValidationError as error:
+            messages.error(request, _text(error))
+        else:
+            messages.success(
+                request,
+                ngettext(
+                    "%(count)d innovation is presented in this competition.",
+                    "%(count)d innovations are presented in this competition.",
+                    len(chosen),
+                )
+                % {"count": len(chosen)},
+            )
         return self.back()
 
 
