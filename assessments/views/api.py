@@ -7,13 +7,12 @@ downloads, without the rounding surprises of binary floating point in JSON reade
 from django.core.paginator import EmptyPage, Paginator
 from django.http import Http404, JsonResponse
 from django.urls import reverse
-from django.utils.functional import cached_property
 from django.views import View
 
 from sp2k.permissions import PermissionRequiredMixin
 
 from .. import result_selectors as selectors
-from ..models import Edition
+from .results import PublishedEditionMixin
 
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
@@ -105,20 +104,8 @@ class EditionListApiView(ApiView):
         return {**meta, "results": [self.edition_data(edition) for edition in editions]}
 
 
-class EditionResultsApiView(ApiView):
+class EditionResultsApiView(PublishedEditionMixin, ApiView):
     """GET /api/editions/<id>/results/: the edition's ranking, one row per participant."""
-
-    permission_required = "assessments.view_results"
-
-    @cached_property
-    def edition(self):
-        try:
-            return selectors.published_edition(self.kwargs["edition_pk"])
-        except Edition.DoesNotExist:
-            raise Http404 from None
-
-    def get_permission_object(self):
-        return self.edition
 
     def dispatch(self, request, *args, **kwargs):
         try:
