@@ -1,6 +1,6 @@
 """Advance the top N: pass a stage's best participants on to the next stage, and undo it.
 
-The first stage's participants are all accepted participants (``ranking.stage_participants``), so
+The first stage's participants are all accepted participants (``selectors.stage_participants``), so
 nothing has to be created for it; ``ensure_first_stage_entries`` exists for screens or exports that
 want explicit rows. Later stages hold exactly the ``StageEntry`` rows made here.
 """
@@ -13,7 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .models import Edition, Participant, Score, Stage, StageAdvance, StageEntry
-from .ranking import is_first_stage, stage_ranking
+from .ranking import stage_ranking
+from .selectors import is_first_stage
 
 CLOSED_STATES = {Edition.State.FINAL, Edition.State.PUBLISHED}
 

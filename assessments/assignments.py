@@ -17,8 +17,8 @@ from django.utils.translation import gettext as _
 
 from sp2k.accounts.models import Role, User
 
-from .models import Assignment, Conflict, Edition, EditionAssessor, Participant, ScoreSheet, StageEntry
-from .selectors import accepted_participants, has_conflict
+from .models import Assignment, Conflict, Edition, EditionAssessor, ScoreSheet
+from .selectors import has_conflict, stage_participants
 
 CLOSED_STATES = (Edition.State.FINAL, Edition.State.PUBLISHED)
 
@@ -127,17 +127,8 @@ def conflict_pairs(edition, assessors, participants):
 # --- who is in a stage ---
 
 
-def is_first_stage(stage):
-    return not stage.edition.stages.filter(order__lt=stage.order).exists()
-
-
-def stage_participants(stage):
-    """The participants of a stage: its entries; for the first stage, before any entry exists, every
-    accepted participant of the edition."""
-    entries = Participant.objects.filter(stage_entries__stage=stage)
-    if not StageEntry.objects.filter(stage=stage).exists() and is_first_stage(stage):
-        entries = accepted_participants(stage.edition)
-    return entries.select_related("district__regency").order_by("district__name", "pk")
+def _stage_participants(stage):
+    return stage_participants(stage).select_related("district__regency").order_by("district__name", "pk")
 
 
 # --- assignments ---
@@ -155,7 +146,7 @@ def assign_all(stage):
     """
     _require_editable(stage.edition)
     assessors = list(edition_assessors(stage.edition))
-    participants = list(stage_participants(stage))
+    participants = list(_stage_participants(stage))
     conflicts = conflict_pairs(stage.edition, assessors, participants)
     existing = set(Assignment.objects.filter(stage=stage).values_list("assessor_id", "participant_id"))
     new = [
@@ -219,7 +210,7 @@ class Cell:
 def assignment_matrix(stage):
     """Assessors × participants of a stage with assignment, conflict and sheet state (fixed queries)."""
     assessors = list(edition_assessors(stage.edition))
-    participants = list(stage_participants(stage))
+    participants = list(_stage_participants(stage))
     conflicts = conflict_pairs(stage.edition, assessors, participants)
     existing = set(Assignment.objects.filter(stage=stage).values_list("assessor_id", "participant_id"))
     started = _pairs_with_sheets(stage)
@@ -285,7 +276,7 @@ def propose_k_per_participant(stage, k, seed=0):
     if k < 1:
         raise ValidationError(_("Each participant needs at least one assessor."))
     assessors = list(edition_assessors(stage.edition))
-    participants = list(stage_participants(stage))
+    participants = list(_stage_participants(stage))
     conflicts = conflict_pairs(stage.edition, assessors, participants)
     started = _pairs_with_sheets(stage)
     rng = random.Random(seed)

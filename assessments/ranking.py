@@ -46,12 +46,10 @@ from django.db import connection
 from django.db.models import (
     Case,
     DecimalField,
-    Exists,
     ExpressionWrapper,
     F,
     FloatField,
     Func,
-    OuterRef,
     Sum,
     Value,
     When,
@@ -59,7 +57,8 @@ from django.db.models import (
 from django.db.models.functions import Cast, Coalesce
 from django.utils.translation import gettext_lazy as _
 
-from .models import Aspect, Conflict, Edition, Indicator, Participant, Score, ScoreSheet, Stage, StageEntry
+from .models import Aspect, Edition, Indicator, Participant, Score, ScoreSheet, Stage
+from .selectors import stage_participants, without_conflicts
 
 TOTAL_FIELD = DecimalField(max_digits=12, decimal_places=4)
 OUTLIER_POINTS = 15
@@ -123,33 +122,12 @@ def counted_sheets(**filters):
     Home-regency conflicts are derived (assessor.regency == the kecamatan's regency), declared ones
     come from Conflict. Drafts never count.
     """
-    declared = Conflict.objects.filter(assessor=OuterRef("assessor"), participant=OuterRef("participant"))
-    return (
-        ScoreSheet.objects.filter(status=ScoreSheet.Status.SUBMITTED, **filters)
-        .exclude(assessor__regency_id=F("participant__district__regency_id"))
-        .exclude(Exists(declared))
-    )
+    return without_conflicts(ScoreSheet.objects.filter(status=ScoreSheet.Status.SUBMITTED, **filters))
 
 
 def sheet_totals(stage):
     """The stage's counted sheets, each annotated with ``total`` (weighted, 0–100)."""
     return with_totals(counted_sheets(stage=stage))
-
-
-def stage_participants(stage):
-    """Who takes part in a stage: every accepted participant in the first stage, the entries later.
-
-    The first stage needs no StageEntry rows (a participant accepted late is simply in it); entries
-    of the first stage, if any exist, are ignored.
-    """
-    accepted = Participant.objects.filter(edition_id=stage.edition_id, status=Participant.Status.ACCEPTED)
-    if is_first_stage(stage):
-        return accepted
-    return accepted.filter(Exists(StageEntry.objects.filter(stage=stage, participant=OuterRef("pk"))))
-
-
-def is_first_stage(stage):
-    return not Stage.objects.filter(edition_id=stage.edition_id, order__lt=stage.order).exists()
 
 
 # --- SQL ----------------------------------------------------------------------------------------

@@ -2,7 +2,7 @@
 
 from django.db.models import Exists, F, OuterRef
 
-from .models import Assignment, Conflict, Edition, Participant
+from .models import Assignment, Conflict, Edition, Participant, Stage, StageEntry
 
 
 def editions_visible_to(user):
@@ -35,18 +35,36 @@ def has_conflict(assessor, participant):
     return Conflict.objects.filter(assessor=assessor, participant=participant).exists()
 
 
-def assignments_without_conflict(stage):
-    """The stage's assignments that count: those whose assessor has no conflict of interest.
+def without_conflicts(rows):
+    """The rows (assignments, sheets: anything with ``assessor`` and ``participant``) that count.
 
     An assessor conflicts automatically with every kecamatan of its home regency, and with any
-    participant it declared a conflict with; such sheets are neither opened nor "missing".
+    participant it declared a conflict with; such rows are neither opened, counted nor "missing".
     """
     declared = Conflict.objects.filter(assessor=OuterRef("assessor"), participant=OuterRef("participant"))
-    return (
-        Assignment.objects.filter(stage=stage)
-        .exclude(assessor__regency_id=F("participant__district__regency_id"))
-        .exclude(Exists(declared))
-    )
+    return rows.exclude(assessor__regency_id=F("participant__district__regency_id")).exclude(Exists(declared))
+
+
+def assignments_without_conflict(stage):
+    """The stage's assignments whose assessor has no conflict of interest."""
+    return without_conflicts(Assignment.objects.filter(stage=stage))
+
+
+def is_first_stage(stage):
+    return not Stage.objects.filter(edition_id=stage.edition_id, order__lt=stage.order).exists()
+
+
+def stage_participants(stage):
+    """Who takes part in a stage: the accepted participants with an entry in it.
+
+    The first stage, before its entries exist (they are made when the assessment starts), holds every
+    accepted participant of the edition.
+    """
+    accepted = Participant.objects.filter(edition_id=stage.edition_id, status=Participant.Status.ACCEPTED)
+    entries = StageEntry.objects.filter(stage=stage)
+    if is_first_stage(stage) and not entries.exists():
+        return accepted
+    return accepted.filter(Exists(entries.filter(participant=OuterRef("pk"))))
 
 
 def accepted_participants(edition):

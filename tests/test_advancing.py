@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from assessments import advancing, ranking
+from assessments import advancing, ranking, selectors
 from assessments.models import Edition, Participant, StageAdvance, StageEntry
 from tests.test_ranking import give, make_assessors, set_edition, stage_of
 
@@ -91,7 +91,7 @@ def test_nothing_moves_once_results_are_final(edition, participants, desk_scored
 def test_first_stage_is_all_accepted_participants(edition, participants, province_admin):
     desk = stage_of(edition, 1)
     Participant.objects.filter(pk=participants[5].pk).update(status=Participant.Status.NOMINATED)
-    assert set(ranking.stage_participants(desk)) == set(participants[:5])
+    assert set(selectors.stage_participants(desk)) == set(participants[:5])
     assert advancing.ensure_first_stage_entries(edition, province_admin) == 5
     assert advancing.ensure_first_stage_entries(edition, province_admin) == 0
 

@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from assessments import assignments
+from assessments import assignments, selectors
 from assessments.models import Assignment, Conflict, Edition, EditionAssessor, Participant, ScoreSheet, StageEntry
 from assessments.selectors import assignments_without_conflict
 from districts.models import District, Regency
@@ -45,11 +45,11 @@ def test_assign_all_skips_home_regency_and_declared_conflicts(edition, desk, par
 
 def test_first_stage_uses_accepted_participants_then_its_entries(edition, desk, participants, panel):
     Participant.objects.filter(pk=participants[0].pk).update(status="rejected", decision_reason="x")
-    assert {p.pk for p in assignments.stage_participants(desk)} == {p.pk for p in participants[1:]}
+    assert {p.pk for p in selectors.stage_participants(desk)} == {p.pk for p in participants[1:]}
     StageEntry.objects.create(stage=desk, participant=participants[3])
-    assert [p.pk for p in assignments.stage_participants(desk)] == [participants[3].pk]
+    assert [p.pk for p in selectors.stage_participants(desk)] == [participants[3].pk]
     later = edition.stages.order_by("order")[1]
-    assert list(assignments.stage_participants(later)) == []
+    assert list(selectors.stage_participants(later)) == []
 
 
 def test_only_assessors_of_the_province_can_be_added(edition, make_user, jabar, regency_admin):
