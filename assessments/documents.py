@@ -20,7 +20,7 @@ import io
 import json
 import secrets
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 import segno
 from django.conf import settings
@@ -35,6 +35,7 @@ from django.utils.translation import gettext as _
 from num2words import num2words
 
 from . import ranking
+from .awards import two_places
 from .models import Award, Decree, Document, DocumentJob, Edition, Stage
 
 MONTHS = [
@@ -84,7 +85,9 @@ def weight_text(value):
 
 
 def _two_places(value):
-    return None if value is None else str(Decimal(value).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
+    """The score as a string for the facts (JSON), rounded as everywhere else."""
+    rounded = two_places(value)
+    return None if rounded is None else str(rounded)
 
 
 # --- facts --------------------------------------------------------------------------------------
