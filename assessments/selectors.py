@@ -65,7 +65,3 @@ def stage_participants(stage):
     if is_first_stage(stage) and not entries.exists():
         return accepted
     return accepted.filter(Exists(entries.filter(participant=OuterRef("pk"))))
-
-
-def accepted_participants(edition):
-    return Participant.objects.filter(edition=edition, status=Participant.Status.ACCEPTED)

@@ -179,6 +179,9 @@ class ChecklistView(ParticipantMixin, PermissionRequiredMixin, TemplateView):
         can_change = user.has_perm("assessments.change_evidence", participant) and status.editable
         can_extend = user.has_perm("assessments.extend_evidence_deadline", participant)
         data = services.checklist(participant)
+        innovations_form = PresentedInnovationsForm(participant=participant) if can_change else None
+        if innovations_form is not None and not innovations_form.fields["innovations"].queryset.exists():
+            innovations_form = None  # nothing to choose yet: the page says where to register them
         return super().get_context_data(
             participant=participant,
             edition=participant.edition,
@@ -189,7 +192,8 @@ class ChecklistView(ParticipantMixin, PermissionRequiredMixin, TemplateView):
             can_extend=can_extend,
             is_own=user.has_perm("assessments.change_evidence", participant),
             upload_form=UploadForm() if can_change else None,
-            innovations_form=PresentedInnovationsForm(participant=participant) if can_change else None,
+            innovations_form=innovations_form,
+            can_choose_innovations=can_change,
             presented=list(participant.presented_innovations.order_by("name")),
             extend_form=ExtendForm() if can_extend else None,
             events=list(EntryEvent.objects.filter(participant=participant).select_related("by")),
