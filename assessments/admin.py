@@ -9,7 +9,7 @@ from django.apps import apps
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from .models import (
+from assessments.models import (
     Aspect,
     Assignment,
     Conflict,

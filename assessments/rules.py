@@ -29,7 +29,7 @@ def is_sheet_assessor(user, sheet):
 
 @rules.predicate
 def is_published(user, edition):
-    from .models import Edition
+    from assessments.models import Edition
 
     return edition is not None and edition.state == Edition.State.PUBLISHED
 
@@ -95,7 +95,7 @@ rules.add_perm("assessments.declare_conflict", is_edition_assessor)
 @rules.predicate
 def results_final(user, edition):
     """The edition's results are final (or published): assessors may then see the rankings."""
-    from .models import Edition
+    from assessments.models import Edition
 
     return edition is not None and edition.state in (Edition.State.FINAL, Edition.State.PUBLISHED)
 
@@ -141,8 +141,8 @@ def is_participant_edition_admin(user, obj):
 @rules.predicate
 def is_participant_assessor(user, obj):
     """An assessor assigned to the participant at any stage of its edition, without a conflict of interest."""
-    from .models import Assignment
-    from .selectors import has_conflict
+    from assessments.domain.conflicts import has_conflict
+    from assessments.models import Assignment
 
     participant = _evidence_participant(obj)
     return bool(
@@ -156,8 +156,8 @@ def is_participant_assessor(user, obj):
 @rules.predicate
 def is_public_evidence(user, evidence):
     """A file marked public, current, of an edition whose results are published."""
-    from .evidence import is_current
-    from .models import Edition
+    from assessments.domain.evidence import is_current
+    from assessments.models import Edition
 
     return bool(
         evidence is not None

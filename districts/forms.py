@@ -6,8 +6,8 @@ from django import forms
 from django.core.validators import MaxValueValidator, URLValidator
 from django.utils.translation import gettext_lazy as _
 
-from .images import ACCEPT_ATTRIBUTE, clean_image
-from .models import (
+from districts.domain.images import ACCEPT_ATTRIBUTE, clean_image
+from districts.models import (
     DistrictProfile,
     Innovation,
     InnovationCategory,
@@ -223,4 +223,3 @@ class CatalogueFilterForm(forms.Form):
         """The valid filters as a dict (empty when nothing valid was given)."""
         self.is_valid()  # fills cleaned_data with the fields that are valid
         return {key: value for key, value in self.cleaned_data.items() if value not in (None, "")}
-

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "sp2k.accounts",
     "districts",
     "assessments",
+    "sp2k.demo",
     "django_tasks",
     "django_tasks_db",
 ]

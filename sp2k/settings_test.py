@@ -1,6 +1,6 @@
 """Settings for the test suite: the real settings with fast hashing and in-memory mail."""
 
-from .settings import *  # noqa: F403
+from sp2k.settings import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

@@ -6,7 +6,7 @@ from django.template.loader import render_to_string
 from django.views import defaults
 from django.views.generic import TemplateView, View
 
-from .permissions import PermissionRequiredMixin
+from sp2k.permissions import PermissionRequiredMixin
 
 # How long a client (or a proxy) should wait before trying again while the database is back.
 RETRY_AFTER_SECONDS = 5

@@ -2,8 +2,8 @@
 
 import pytest
 
+from districts.domain.regions import load_regions
 from districts.models import District, Province, Regency
-from districts.services import load_regions
 from sp2k.accounts.models import Role, User
 
 PASSWORD = "kata-sandi-uji-123"  # noqa: S105 - test accounts only
@@ -147,8 +147,8 @@ def superuser(db):
 @pytest.fixture
 def edition(jatim):
     """SP2K Jawa Timur 2022 (draft) with the example criteria: desk, presentation, field visit."""
-    from assessments.configuration import create_edition
-    from assessments.demo import example_configuration
+    from assessments.domain.configuration import create_edition
+    from sp2k.demo.competition import example_configuration
 
     return create_edition(jatim, "SP2K Jawa Timur 2022", 2022, example_configuration())
 
@@ -156,8 +156,8 @@ def edition(jatim):
 @pytest.fixture
 def participants(edition):
     """The five 2022 winners, accepted, plus Kota Madiun's Taman: six participants."""
-    from assessments.demo import EXAMPLE_PARTICIPANT_CODES
     from assessments.models import Participant
+    from sp2k.demo.competition import EXAMPLE_PARTICIPANT_CODES
 
     codes = [*EXAMPLE_PARTICIPANT_CODES, "35.77.03"]
     return [

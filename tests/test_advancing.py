@@ -4,8 +4,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from assessments import advancing, ranking, selectors
+from assessments.domain import advancing, ranking
 from assessments.models import Edition, Participant, StageAdvance, StageEntry
+from assessments.queries import stages as selectors
 from tests.test_ranking import give, make_assessors, set_edition, stage_of
 
 

@@ -4,9 +4,10 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from assessments import assignments, selectors
+from assessments.domain import assignments
+from assessments.domain.conflicts import assignments_without_conflict
 from assessments.models import Assignment, Conflict, Edition, EditionAssessor, Participant, ScoreSheet, StageEntry
-from assessments.selectors import assignments_without_conflict
+from assessments.queries import stages as selectors
 from districts.models import District, Regency
 from sp2k.accounts.models import Role
 

@@ -13,7 +13,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
-from assessments import awards, workflow
+from assessments.domain import awards, workflow
 from assessments.models import Award, AwardCategory, Edition, PublishedResult
 from tests.test_ranking import enter, give, make_assessors, set_edition, stage_of
 
@@ -365,7 +365,7 @@ def test_awards_page_query_count_does_not_grow_with_participants(
 
 
 def test_demo_awards_fill_confirm_and_publish_once(final_edition, province_admin):
-    from assessments.awards_demo import create_demo_awards
+    from sp2k.demo.awards import create_demo_awards
 
     create_demo_awards(final_edition, province_admin)
     create_demo_awards(final_edition, province_admin)  # again: nothing changes, nothing fails

@@ -1,6 +1,6 @@
 from decimal import Decimal
 
-from assessments.configuration import create_edition, export_configuration
+from assessments.domain.configuration import create_edition, export_configuration
 from assessments.models import Indicator
 
 

@@ -3,8 +3,8 @@
 import pytest
 from django.core.management import call_command
 
+from assessments.domain.ranking import final_ranking
 from assessments.models import Award, Edition, EvidenceFile, ScoreSheet
-from assessments.ranking import final_ranking
 from sp2k.accounts.models import Role, User
 
 

@@ -9,10 +9,10 @@ from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
-from assessments import documents
-from assessments.documents_demo import create_demo_decree
+from assessments.domain import documents, jobs
+from assessments.domain.ranking import final_ranking
 from assessments.models import Award, AwardCategory, Document, DocumentJob, Edition
-from assessments.ranking import final_ranking
+from sp2k.demo.documents import create_demo_decree
 
 MM = 72 / 25.4
 CATEGORIES = ["Juara I", "Juara II", "Juara III", "Juara Harapan I", "Juara Harapan II"]
@@ -29,20 +29,21 @@ def flat(text):
 @pytest.fixture
 def final_edition(province_admin, make_user, jatim):
     """The example 2022 edition (FINAL, scored) with Juara I–III and Harapan I–II confirmed, and its decree."""
-    from assessments.demo import build_example_edition
     from sp2k.accounts.models import Role
+    from sp2k.demo.competition import build_example_edition
 
-    assessors = [
-        make_user(f"penilai-nomor-{i}", Role.ASSESSOR, province=jatim) for i in (1, 2, 3)
-    ]
+    assessors = [make_user(f"penilai-nomor-{i}", Role.ASSESSOR, province=jatim) for i in (1, 2, 3)]
     edition = build_example_edition(province_admin, assessors)
     rows = final_ranking(edition)
     now = timezone.now()
     for order, (name, row) in enumerate(zip(CATEGORIES, rows, strict=False), start=1):
         category = AwardCategory.objects.create(edition=edition, order=order, name=name, rank=order)
         Award.objects.create(
-            category=category, participant=row.participant, final_score=row.score,
-            confirmed_by=province_admin, confirmed_at=now,
+            category=category,
+            participant=row.participant,
+            final_score=row.score,
+            confirmed_by=province_admin,
+            confirmed_at=now,
         )
     create_demo_decree(edition)
     return edition
@@ -106,7 +107,11 @@ def test_decree_on_a4_when_chosen(final_edition, province_admin):
 def test_indonesian_formats():
     assert documents.tanggal(date(2022, 12, 21)) == "21 Desember 2022"
     assert [documents.ordinal_word(n) for n in (1, 2, 3, 4, 10)] == [
-        "KESATU", "KEDUA", "KETIGA", "KEEMPAT", "KESEPULUH",
+        "KESATU",
+        "KEDUA",
+        "KETIGA",
+        "KEEMPAT",
+        "KESEPULUH",
     ]
     assert documents.rupiah(1_250_000) == "Rp1.250.000,00"
     assert documents.rupiah_words(1_250_000) == "satu juta dua ratus lima puluh ribu rupiah"
@@ -120,8 +125,15 @@ def test_certificate_names_the_award_kecamatan_regency_and_date(final_edition, p
     page = PdfReader(io.BytesIO(data)).pages[0]
     assert page.mediabox.width > page.mediabox.height  # landscape
     text = flat(pdf_text(data))
-    for expected in ("PIAGAM PENGHARGAAN", "KECAMATAN ROGOJAMPI", "Kabupaten Banyuwangi", "JUARA I",
-                     "SP2K Jawa Timur 2022 (contoh)", "Surabaya, 21 Desember 2022", document.code):
+    for expected in (
+        "PIAGAM PENGHARGAAN",
+        "KECAMATAN ROGOJAMPI",
+        "Kabupaten Banyuwangi",
+        "JUARA I",
+        "SP2K Jawa Timur 2022 (contoh)",
+        "Surabaya, 21 Desember 2022",
+        document.code,
+    ):
         assert expected in text
 
 
@@ -145,8 +157,12 @@ def test_champion_report_has_innovations_scores_and_chart(final_edition, provinc
     from districts.models import Innovation
 
     Innovation.objects.create(
-        district=rogojampi, name="Sigap Rogojampi", category=Innovation.Category.values[0],
-        problem="Antrean panjang", idea="Layanan daring", start_year=2021,
+        district=rogojampi,
+        name="Sigap Rogojampi",
+        category=Innovation.Category.values[0],
+        problem="Antrean panjang",
+        idea="Layanan daring",
+        start_year=2021,
     )
     award = Award.objects.get(category__edition=final_edition, category__order=1)
     document = documents.issue_champion_report(award, province_admin)
@@ -210,9 +226,12 @@ def test_downloads_only_for_the_edition_province_admin(
     assert client.get(url).status_code == 302  # anonymous: to the login page
     assert login(client, other_province_admin).get(url).status_code == 403
     assert login(client, camat).get(url).status_code == 403
-    assert login(client, other_province_admin).post(
-        reverse("documents:issue", args=[final_edition.pk]), {"kind": "decree"}
-    ).status_code == 403
+    assert (
+        login(client, other_province_admin)
+        .post(reverse("documents:issue", args=[final_edition.pk]), {"kind": "decree"})
+        .status_code
+        == 403
+    )
     page = reverse("documents:edition", args=[final_edition.pk])
     assert login(client, other_province_admin).get(page).status_code == 403
     assert login(client, superuser).get(url).status_code == 200
@@ -229,16 +248,37 @@ def test_documents_page_and_decree_form(client, final_edition, province_admin, d
     assert "188/966/KPTS/013/2022" in page.content.decode()
     form_url = reverse("documents:decree_form", args=[final_edition.pk])
     assert client.get(form_url).status_code == 200
-    bad = client.post(form_url, {"number": "1/2/2022", "title": "T", "place": "Surabaya", "date": "2022-12-21",
-                                 "signatory_office": "GUBERNUR JAWA TIMUR", "signatory_name": "X",
-                                 "page_size": "F4", "considerations_text": "a", "legal_bases_text": "b",
-                                 "amounts_text": "Juara Super = 5"})
+    bad = client.post(
+        form_url,
+        {
+            "number": "1/2/2022",
+            "title": "T",
+            "place": "Surabaya",
+            "date": "2022-12-21",
+            "signatory_office": "GUBERNUR JAWA TIMUR",
+            "signatory_name": "X",
+            "page_size": "F4",
+            "considerations_text": "a",
+            "legal_bases_text": "b",
+            "amounts_text": "Juara Super = 5",
+        },
+    )
     assert bad.status_code == 200 and "is not an award of this edition" in bad.content.decode()
-    ok = client.post(form_url, {"number": "1/2/2022", "title": "Penetapan Juara", "place": "Malang",
-                                "date": "2022-12-20", "signatory_office": "GUBERNUR JAWA TIMUR",
-                                "signatory_name": "NAMA", "page_size": "A4",
-                                "considerations_text": "bahwa satu;\nbahwa dua;", "legal_bases_text": "UU 1;",
-                                "amounts_text": "Juara I = 10.000.000"})
+    ok = client.post(
+        form_url,
+        {
+            "number": "1/2/2022",
+            "title": "Penetapan Juara",
+            "place": "Malang",
+            "date": "2022-12-20",
+            "signatory_office": "GUBERNUR JAWA TIMUR",
+            "signatory_name": "NAMA",
+            "page_size": "A4",
+            "considerations_text": "bahwa satu;\nbahwa dua;",
+            "legal_bases_text": "UU 1;",
+            "amounts_text": "Juara I = 10.000.000",
+        },
+    )
     assert ok.status_code == 302
     final_edition.decree.refresh_from_db()
     assert final_edition.decree.considerations == ["bahwa satu;", "bahwa dua;"]
@@ -273,7 +313,7 @@ def test_job_renders_all_certificates_and_the_file_downloads(client, final_editi
     assert Document.objects.filter(edition=final_edition, kind="certificate", status="current").count() == 5
 
     # Unchanged facts: the same documents again. A changed decree date: every certificate gets version 2.
-    documents.all_certificates_pdf(final_edition, province_admin)
+    jobs.all_certificates_pdf(final_edition, province_admin)
     assert Document.objects.filter(edition=final_edition, kind="certificate").count() == 5
     final_edition.decree.date = date(2022, 12, 23)
     final_edition.decree.save()

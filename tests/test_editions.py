@@ -13,10 +13,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import translation
 
-from assessments import awards, workflow
-from assessments import editions as services
-from assessments.configuration import export_configuration
-from assessments.demo import example_configuration
+from assessments.domain import awards, workflow
+from assessments.domain import editions as services
+from assessments.domain.configuration import export_configuration
 from assessments.models import (
     Aspect,
     Assignment,
@@ -31,6 +30,7 @@ from assessments.models import (
     Stage,
     StageEntry,
 )
+from sp2k.demo.competition import example_configuration
 
 State = Edition.State
 

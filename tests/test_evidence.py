@@ -13,19 +13,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from assessments import evidence as services
-from assessments.evidence_demo import create_demo_evidence, demo_png, minimal_pdf
-from assessments.models import (
-    Assignment,
-    Conflict,
-    Edition,
-    EntryEvent,
-    EvidenceFile,
-    Indicator,
-    Participant,
-    Stage,
-)
+from assessments.domain import evidence as services
+from assessments.models import Assignment, Conflict, Edition, EntryEvent, EvidenceFile, Indicator, Participant, Stage
 from sp2k.accounts.models import Role
+from sp2k.demo.evidence import create_demo_evidence, demo_png, minimal_pdf
 
 LIMIT = 20 * 1024 * 1024
 

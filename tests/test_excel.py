@@ -10,8 +10,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from assessments import scoring
-from assessments.excel import COL_COMMENT, COL_PARTICIPANT, COL_VALUE, COL_VERSION, MAX_UPLOAD_BYTES
+from assessments.domain import scoring
+from assessments.domain.spreadsheets import COL_COMMENT, COL_PARTICIPANT, COL_VALUE, COL_VERSION, MAX_UPLOAD_BYTES
 from assessments.models import Score, ScoreChange
 from tests.test_scoring import setup, sheet  # noqa: F401 - fixtures
 

@@ -25,7 +25,7 @@ from django.utils.html import escape
 from PIL import Image
 from pypdf import PdfReader
 
-from assessments import documents
+from assessments.domain import documents
 from assessments.models import (
     Aspect,
     Award,
@@ -76,9 +76,9 @@ def world(province_admin, camat, make_user, jatim, rogojampi):
     Rogojampi is Juara I; its camat has a profile and an innovation with a figure and a photo, and
     its first stage entry has an evidence file.
     """
-    from assessments.demo import build_example_edition
-    from assessments.documents_demo import create_demo_decree
-    from assessments.ranking import final_ranking
+    from assessments.domain.ranking import final_ranking
+    from sp2k.demo.competition import build_example_edition
+    from sp2k.demo.documents import create_demo_decree
 
     assessors = [make_user(f"penilai-nomor-{i}", Role.ASSESSOR, province=jatim) for i in (1, 2, 3)]
     edition = build_example_edition(province_admin, assessors)
@@ -106,7 +106,7 @@ def world(province_admin, camat, make_user, jatim, rogojampi):
         is_published=True,
     )
     InnovationFigure.objects.create(innovation=innovation, label="Balita", value=Decimal(300), unit="anak")
-    from districts import images
+    from districts.domain import images
 
     photo = InnovationPhoto(innovation=innovation, caption="Posyandu")
     photo.image.save("x.png", images.clean_image(SimpleUploadedFile("p.png", png_bytes(), "image/png")), save=False)
@@ -485,7 +485,7 @@ def test_script_typed_into_a_text_field_shows_as_text(client, world, case):
     case.store(client, world, case.payload)
     assert escape(PAYLOAD).startswith("&lt;script&gt;alert(1)&lt;/script&gt;&lt;img src=x onerror=alert(1)&gt;")
     if case.publish:
-        from assessments import awards
+        from assessments.domain import awards
 
         world.edition.refresh_from_db()
         awards.publish(world.edition, world.admin)
@@ -527,7 +527,7 @@ def pdf_with_javascript():
 
 def pdf_hiding_a_web_page():
     """A valid PDF with a whole web page in a stream past its first kilobyte (a PDF/HTML polyglot)."""
-    from assessments.evidence_demo import minimal_pdf
+    from sp2k.demo.evidence import minimal_pdf
 
     page = b"\n%" + b" " * 2000 + b"\n<html><body><script>alert(document.cookie)</script></body></html>\n"
     data = minimal_pdf(["Laporan"])
@@ -537,7 +537,7 @@ def pdf_hiding_a_web_page():
 
 @pytest.fixture
 def evidence_setup(edition, participants):
-    from assessments import evidence as services
+    from assessments.domain import evidence as services
 
     Edition.objects.filter(pk=edition.pk).update(state=Edition.State.ASSESSMENT)
     participant = Participant.objects.get(edition=edition, district_id="35.10.13")
@@ -619,7 +619,7 @@ def test_script_images_and_bombs_are_refused_as_photos(client, camat, rogojampi,
 
 @pytest.mark.filterwarnings("ignore::PIL.Image.DecompressionBombWarning")
 def test_evidence_png_declaring_huge_dimensions_is_refused_as_too_large():
-    from assessments import evidence as services
+    from assessments.domain import evidence as services
 
     with pytest.raises(services.ValidationError) as refused:
         services.inspect_file(SimpleUploadedFile("foto.png", huge_png_header(), "image/png"), 20 * 1024 * 1024)
@@ -714,7 +714,7 @@ def yaml_billion_laughs():
     ],
 )
 def test_configuration_bombs_are_refused_before_they_expand(client, jatim, province_admin, name, content, message):
-    from assessments import editions as services
+    from assessments.domain import editions as services
 
     fresh = services.create_blank_edition(jatim, name="Baru", year=2023)
     client.force_login(province_admin)
@@ -780,7 +780,7 @@ def test_score_save_endpoint_with_odd_numbers(client, setup, sheet, typed):
 def test_excel_upload_with_odd_numbers(client, setup, typed):
     from openpyxl import load_workbook
 
-    from assessments.excel import COL_VALUE
+    from assessments.domain.spreadsheets import COL_VALUE
 
     client.force_login(setup.assessor)
     workbook = load_workbook(

@@ -12,10 +12,11 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from PIL import Image
 
-from districts import images, services
-from districts.demo import create_demo_profiles_and_innovations
-from districts.innovation_selectors import innovations_of, published_innovations_of
+from districts.domain import images
+from districts.domain import kecamatan as services
 from districts.models import District, Innovation, InnovationCategory, InnovationFigure, InnovationPhoto
+from districts.queries.kecamatan import innovations_of, published_innovations_of
+from sp2k.demo.kecamatan import create_demo_profiles_and_innovations
 
 # --- helpers shared with test_profiles ---
 
@@ -177,8 +178,13 @@ def test_names_are_unique_within_a_kecamatan_whatever_the_case(client, camat, ro
 
 @pytest.mark.parametrize(
     "url",
-    ["javascript:alert(document.cookie)", "JavaScript:alert(1)", "ftp://example.org/video.mp4", "data:text/html,hi",
-     "bukan sebuah tautan"],
+    [
+        "javascript:alert(document.cookie)",
+        "JavaScript:alert(1)",
+        "ftp://example.org/video.mp4",
+        "data:text/html,hi",
+        "bukan sebuah tautan",
+    ],
 )
 def test_video_link_must_be_an_http_link(client, camat, rogojampi, url):
     client.force_login(camat)
@@ -190,9 +196,7 @@ def test_video_link_must_be_an_http_link(client, camat, rogojampi, url):
 
 def test_video_link_without_scheme_becomes_https_and_model_refuses_javascript(client, camat, rogojampi):
     client.force_login(camat)
-    client.post(
-        reverse("kecamatan:innovation_add", args=[rogojampi.code]), innovation_data(video_url="youtu.be/abc")
-    )
+    client.post(reverse("kecamatan:innovation_add", args=[rogojampi.code]), innovation_data(video_url="youtu.be/abc"))
     assert Innovation.objects.get().video_url == "https://youtu.be/abc"
     innovation = Innovation.objects.get()
     innovation.video_url = "javascript:alert(1)"
@@ -206,9 +210,7 @@ def test_video_link_without_scheme_becomes_https_and_model_refuses_javascript(cl
 @pytest.mark.parametrize("year", ["1900", str(datetime.date.today().year + 1), "abc"])
 def test_start_year_must_be_plausible(client, camat, rogojampi, year):
     client.force_login(camat)
-    response = client.post(
-        reverse("kecamatan:innovation_add", args=[rogojampi.code]), innovation_data(start_year=year)
-    )
+    response = client.post(reverse("kecamatan:innovation_add", args=[rogojampi.code]), innovation_data(start_year=year))
     assert response.status_code == 400
     assert "start_year" in response.context["form"].errors
 
@@ -365,8 +367,9 @@ def test_photo_limit_per_innovation(client, camat, rogojampi, innovation, monkey
     assert response.status_code == 400 and innovation.photos.count() == 1
 
 
-def test_removing_a_photo_removes_its_file(client, camat, rogojampi, innovation, media,
-                                           django_capture_on_commit_callbacks):
+def test_removing_a_photo_removes_its_file(
+    client, camat, rogojampi, innovation, media, django_capture_on_commit_callbacks
+):
     photo = add_photo(innovation)
     path = media / photo.image.name
     assert path.exists()
@@ -418,12 +421,22 @@ def catalogue(rogojampi, taman, jabar):
     return {
         "maps": make_innovation(margahayu, results="Sampah terpilah 12 ton per bulan."),
         "minggon": make_innovation(
-            margahayu, name="Rapat Minggon", category="governance", start_year=2016,
-            problem="Koordinasi lemah.", idea="Rapat mingguan.", results="",
+            margahayu,
+            name="Rapat Minggon",
+            category="governance",
+            start_year=2016,
+            problem="Koordinasi lemah.",
+            idea="Rapat mingguan.",
+            results="",
         ),
         "rogojampi": make_innovation(
-            rogojampi, name="Rogojampi Melayani", category="public_service", start_year=2020,
-            problem="Antrian panjang.", idea="Layanan jemput bola sampah dokumen.", results="",
+            rogojampi,
+            name="Rogojampi Melayani",
+            category="public_service",
+            start_year=2020,
+            problem="Antrian panjang.",
+            idea="Layanan jemput bola sampah dokumen.",
+            results="",
         ),
         "taman": make_innovation(
             taman, name="Bank Sampah Terpadu", start_year=2020, problem="Sampah.", idea="Bank sampah.", results=""
@@ -447,7 +460,9 @@ def test_catalogue_shows_published_innovations_only(client, catalogue):
 
 def test_catalogue_search_needs_every_word_somewhere(client, catalogue):
     assert catalogue_names(client, q="sampah") == [
-        "Bank Sampah Terpadu", "MAPS — Margahayu Ayo Pilah Sampah", "Rogojampi Melayani"
+        "Bank Sampah Terpadu",
+        "MAPS — Margahayu Ayo Pilah Sampah",
+        "Rogojampi Melayani",
     ]
     assert catalogue_names(client, q="SAMPAH 12 ton") == ["MAPS — Margahayu Ayo Pilah Sampah"]  # from the results
     assert catalogue_names(client, q="mingguan") == ["Rapat Minggon"]  # from the idea
@@ -462,7 +477,8 @@ def test_catalogue_filters(client, catalogue):
     assert catalogue_names(client, province="35", category="environment", q="bank") == ["Bank Sampah Terpadu"]
     # A regency outside the chosen province is not a valid choice: it is ignored, not an error.
     assert catalogue_names(client, province="32", regency="35.15") == [
-        "MAPS — Margahayu Ayo Pilah Sampah", "Rapat Minggon"
+        "MAPS — Margahayu Ayo Pilah Sampah",
+        "Rapat Minggon",
     ]
     assert len(catalogue_names(client, province="99", year="abc", category="magic")) == 4
 

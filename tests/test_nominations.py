@@ -3,7 +3,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
-from assessments import nominations
+from assessments.domain import nominations
 from assessments.models import Edition, Participant
 from districts.models import District
 

@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from assessments import awards
+from assessments.domain import awards
 from tests.test_awards import final_edition, published_edition, score_edition, scorer  # noqa: F401 - fixtures
 from tests.test_results import more_participants, ranking_rows
 

@@ -325,38 +325,30 @@ def _user(username, role, **scope):
 
 
 def _png(text):
-    from assessments.evidence_demo import demo_png
+    from sp2k.demo.evidence import demo_png
 
     return ContentFile(demo_png([text], size=(64, 40)), name="foto.png")
 
 
 def _pdf_upload(text):
-    from assessments.evidence_demo import minimal_pdf
+    from sp2k.demo.evidence import minimal_pdf
 
     return SimpleUploadedFile("bukti.pdf", minimal_pdf([text]), content_type="application/pdf")
 
 
 def build_world(media_root):
-    from assessments import awards, documents, evidence
-    from assessments.assignments import add_assessor, assign_all
-    from assessments.awards_demo import create_demo_awards
-    from assessments.configuration import create_edition
-    from assessments.demo import build_example_edition, example_configuration
-    from assessments.documents_demo import create_demo_decree
-    from assessments.models import (
-        Assignment,
-        Award,
-        DocumentJob,
-        Edition,
-        Indicator,
-        Participant,
-        StageAdvance,
-    )
-    from assessments.scoring import open_sheet
-    from assessments.workflow import move_edition
+    from assessments.domain import awards, documents, evidence
+    from assessments.domain.assignments import add_assessor, assign_all
+    from assessments.domain.configuration import create_edition
+    from assessments.domain.scoring import open_sheet
+    from assessments.domain.workflow import move_edition
+    from assessments.models import Assignment, Award, DocumentJob, Edition, Indicator, Participant, StageAdvance
+    from districts.domain.regions import load_regions
     from districts.models import District, DistrictProfile, Innovation, InnovationPhoto, Province, Regency
-    from districts.services import load_regions
     from sp2k.accounts.models import Role
+    from sp2k.demo.awards import create_demo_awards
+    from sp2k.demo.competition import build_example_edition, example_configuration
+    from sp2k.demo.documents import create_demo_decree
 
     load_regions(provinces={"32", "35"}, villages=False)
     jatim, jabar = Province.objects.get(code="35"), Province.objects.get(code="32")
@@ -631,7 +623,6 @@ def test_permission_matrix(key, matrix_world):
             if answer != letter:
                 wrong.append(f"POST {role}: expected {letter}, got {answer} ({status})")
     assert not wrong, f"{key} {url}:\n  " + "\n  ".join(wrong)
-
 
 
 @pytest.mark.parametrize(

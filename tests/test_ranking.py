@@ -13,7 +13,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from assessments import ranking
+from assessments.domain import ranking
 from assessments.models import Conflict, Edition, EditionAssessor, Indicator, Participant, Score, ScoreSheet, StageEntry
 from sp2k.accounts.models import Role
 
@@ -360,7 +360,7 @@ def test_stage_ranking_page_shows_ties_spread_and_advance_form(client, edition, 
 def test_stage_ranking_page_query_count_does_not_grow(
     client, django_assert_max_num_queries, edition, make_user, province_admin
 ):
-    from assessments.demo import demo_participant_codes
+    from sp2k.demo.competition import demo_participant_codes
 
     desk = stage_of(edition, 1)
     people = Participant.objects.bulk_create(

@@ -8,8 +8,8 @@ from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
+from districts.domain.regions import load_regions
 from districts.models import District, Province, Regency, Village
-from districts.services import load_regions
 
 CREDIT = "Data wilayah: idn-area-data 4.0.1, ODbL 1.0"
 # ATOMIC_REQUESTS wraps each request in a savepoint: two statements on top of a page's own queries.
@@ -321,9 +321,10 @@ def test_admin_district_filters_by_province_and_kind(admin_client_root, regions)
     url = reverse("admin:districts_district_changelist")
     response = admin_client_root.get(url, {"regency__province__code__exact": "35", "regency__kind__exact": "kota"})
     assert response.status_code == 200
-    assert response.context["cl"].result_count == District.objects.filter(
-        regency__province="35", regency__kind="kota"
-    ).count()
+    assert (
+        response.context["cl"].result_count
+        == District.objects.filter(regency__province="35", regency__kind="kota").count()
+    )
     assert response.context["cl"].result_count > 0
 
 

@@ -7,7 +7,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from assessments import assignments, reminders
+from assessments.domain import assignments, reminders
 from assessments.models import Assignment, Conflict, Edition, ReminderLog, ScoreSheet
 from sp2k.accounts.models import Role
 

@@ -9,9 +9,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from assessments import awards
+from assessments.domain import awards
 from assessments.models import Edition, Participant
-from assessments.result_selectors import results_of_district
+from assessments.queries.results import results_of_district
 from districts.models import District, DistrictProfile, Innovation, InnovationPhoto
 from tests.test_awards import (  # noqa: F401 - fixtures
     final_edition,

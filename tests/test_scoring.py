@@ -8,7 +8,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.db import DatabaseError, connection, connections, transaction
 
-from assessments import scoring
+from assessments.domain import scoring
 from assessments.models import (
     Assignment,
     Conflict,
@@ -63,8 +63,9 @@ def sheet(setup):
 
 
 def save(sheet, indicator, value, comment="", by=None, **kwargs):
-    return scoring.save_score(sheet, indicator, value, comment, by=by or sheet.assessor, source=WEB, ip="10.0.0.1",
-                              **kwargs)
+    return scoring.save_score(
+        sheet, indicator, value, comment, by=by or sheet.assessor, source=WEB, ip="10.0.0.1", **kwargs
+    )
 
 
 def fill(sheet, indicators, value="80"):
@@ -109,8 +110,14 @@ def test_open_sheet_refused_without_assignment_or_stage_entry(setup, make_user, 
 
 @pytest.mark.parametrize(
     ("typed", "stored"),
-    [("85", Decimal("85")), ("85,5", Decimal("85.5")), (" 85.25 ", Decimal("85.25")), ("0", Decimal("0")),
-     ("100", Decimal("100")), ("", None)],
+    [
+        ("85", Decimal("85")),
+        ("85,5", Decimal("85.5")),
+        (" 85.25 ", Decimal("85.25")),
+        ("0", Decimal("0")),
+        ("100", Decimal("100")),
+        ("", None),
+    ],
 )
 def test_accepted_values(sheet, setup, typed, stored):
     result = save(sheet, setup.indicators[0], typed, "catatan" if stored is None else "")
@@ -119,8 +126,16 @@ def test_accepted_values(sheet, setup, typed, stored):
 
 @pytest.mark.parametrize(
     ("typed", "code"),
-    [("100,5", "out_of_range"), ("-1", "out_of_range"), ("abc", "not_a_number"), ("1.000,5", "not_a_number"),
-     ("85,555", "too_precise"), ("NaN", "not_a_number"), ("Infinity", "not_a_number"), ("1e3", "out_of_range")],
+    [
+        ("100,5", "out_of_range"),
+        ("-1", "out_of_range"),
+        ("abc", "not_a_number"),
+        ("1.000,5", "not_a_number"),
+        ("85,555", "too_precise"),
+        ("NaN", "not_a_number"),
+        ("Infinity", "not_a_number"),
+        ("1e3", "out_of_range"),
+    ],
 )
 def test_refused_values_save_nothing(sheet, setup, typed, code):
     with pytest.raises(scoring.ScoringError) as refused:

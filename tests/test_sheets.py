@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from assessments import scoring
+from assessments.domain import scoring
 from assessments.models import Assignment, Conflict, Score, ScoreChange, ScoreSheet, StageEntry
 from tests.test_scoring import setup, sheet  # noqa: F401 - fixtures
 
@@ -67,8 +67,12 @@ def test_rubric_sheet_shows_level_texts(client, setup):
 def test_htmx_save_returns_saved_fragment(client, setup, sheet):
     login(client, setup.assessor)
     indicator = setup.indicators[0]
-    response = client.post(save_url(sheet, indicator), {"value": "85,5", "comment": "bagus", "version": "0"},
-                           HTTP_HX_REQUEST="true", REMOTE_ADDR="192.0.2.7")
+    response = client.post(
+        save_url(sheet, indicator),
+        {"value": "85,5", "comment": "bagus", "version": "0"},
+        HTTP_HX_REQUEST="true",
+        REMOTE_ADDR="192.0.2.7",
+    )
     assert response.status_code == 200
     body = response.content.decode()
     assert f'id="status-{indicator.pk}"' in body and 'data-state="saved"' in body
@@ -195,7 +199,7 @@ def test_progress_matrix_counts_and_conflicts(client, setup, django_assert_max_n
 
 
 def test_progress_ignores_assignments_outside_the_stage(setup):
-    from assessments.sheets import stage_progress
+    from assessments.queries.sheets import stage_progress
 
     StageEntry.objects.filter(stage=setup.stage, participant=setup.participants[0]).delete()
     progress = stage_progress(setup.stage)

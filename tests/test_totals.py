@@ -2,8 +2,8 @@ from decimal import Decimal
 
 import pytest
 
+from assessments.domain.ranking import with_totals
 from assessments.models import Indicator, Score, ScoreSheet
-from assessments.ranking import with_totals
 
 
 @pytest.mark.django_db

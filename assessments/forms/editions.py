@@ -4,12 +4,11 @@ from django import forms
 from django.forms import inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
+from assessments.domain.configuration import EDITION_FIELDS
+from assessments.domain.editions import copy_sources, rubric_level_problems, suggested_copy_name, weight_total
+from assessments.models import Aspect, Edition, Indicator, RubricLevel, Stage
 from districts.forms import WholeNumberField
 from districts.models import Province
-
-from ..configuration import EDITION_FIELDS
-from ..editions import copy_sources, rubric_level_problems, suggested_copy_name, weight_total
-from ..models import Aspect, Edition, Indicator, RubricLevel, Stage
 
 SETTINGS_FIELDS = list(EDITION_FIELDS)
 WHOLE_NUMBER_FIELDS = {name: WholeNumberField for name in ("nomination_quota", "evidence_max_mb", "reminder_days")}

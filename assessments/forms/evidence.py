@@ -4,7 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ..evidence import ACCEPT, MAX_CAPTION, MAX_FILES_PER_UPLOAD
+from assessments.domain.evidence import ACCEPT, MAX_CAPTION, MAX_FILES_PER_UPLOAD
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -91,7 +91,7 @@ class PresentedInnovationsForm(forms.Form):
     )
 
     def __init__(self, *args, participant, **kwargs):
-        from districts.innovation_selectors import innovations_of
+        from districts.queries.kecamatan import innovations_of
 
         super().__init__(*args, **kwargs)
         field = self.fields["innovations"]

@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from ..excel import MAX_UPLOAD_BYTES
+from assessments.domain.spreadsheets import MAX_UPLOAD_BYTES
 
 
 class ScoreSaveForm(forms.Form):

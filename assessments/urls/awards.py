@@ -1,6 +1,6 @@
 from django.urls import path
 
-from ..views import awards as views
+from assessments.views.panel import awards as views
 
 AWARDS = "<int:edition_pk>/penghargaan/"
 CATEGORY = AWARDS + "<int:category_pk>/"

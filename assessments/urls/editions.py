@@ -1,6 +1,6 @@
 from django.urls import path
 
-from ..views import editions as views
+from assessments.views.panel import editions as views
 
 STAGE = "<int:edition_pk>/tahap/<int:stage_pk>/"
 ASPECT = STAGE + "aspek/<int:aspect_pk>/"

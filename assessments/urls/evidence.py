@@ -1,6 +1,6 @@
 from django.urls import path
 
-from ..views import evidence as views
+from assessments.views.panel import evidence as views
 
 urlpatterns = [
     path("data-dukung/", views.MyEvidenceView.as_view(), name="evidence_home"),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from ..views import participants as views
+from assessments.views.panel import participants as views
 
 urlpatterns = [
     path("<int:edition_pk>/peserta/", views.ParticipantListView.as_view(), name="participant_list"),

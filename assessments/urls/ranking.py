@@ -1,6 +1,6 @@
 from django.urls import path
 
-from ..views import ranking as views
+from assessments.views.panel import ranking as views
 
 urlpatterns = [
     path("tahap/<int:stage_pk>/peringkat/", views.StageRankingView.as_view(), name="stage_ranking"),

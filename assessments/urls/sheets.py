@@ -1,6 +1,6 @@
 from django.urls import path
 
-from ..views import sheets as views
+from assessments.views.panel import sheets as views
 
 urlpatterns = [
     path("lembar/", views.MySheetsView.as_view(), name="my_sheets"),

@@ -9,10 +9,9 @@ from django.http import Http404, JsonResponse
 from django.urls import reverse
 from django.views import View
 
+from assessments.queries import results as selectors
+from assessments.views.public.results import PublishedEditionMixin
 from sp2k.permissions import PermissionRequiredMixin
-
-from .. import result_selectors as selectors
-from .results import PublishedEditionMixin
 
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100

@@ -5,8 +5,8 @@ from django.contrib.auth.forms import PasswordResetForm
 from django.forms.models import ModelChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
-from . import selectors
-from .models import ROLE_SCOPE, Role, User
+from sp2k.accounts import selectors
+from sp2k.accounts.models import ROLE_SCOPE, Role, User
 
 # Roles a province admin can give, in the order the form offers them.
 CREATABLE_ROLES = [Role.REGENCY_ADMIN, Role.CAMAT, Role.DISTRICT_OPERATOR, Role.ASSESSOR, Role.PROVINCE_ADMIN]

@@ -6,7 +6,7 @@ all ask these predicates through Django's permission API.
 
 import rules
 
-from .models import DISTRICT_ROLES, Role
+from sp2k.accounts.models import DISTRICT_ROLES, Role
 
 
 def _has_role(*roles):

@@ -3,8 +3,7 @@
 from django.db.models import Case, Count, Q, Value, When
 
 from districts.models import District, Province, Regency
-
-from .models import DISTRICT_ROLES, Role, User
+from sp2k.accounts.models import DISTRICT_ROLES, Role, User
 
 ACCOUNT_RELATED = ("province", "regency__province", "district__regency")
 # Lists show the roles in the Role enum's order (committee first), not alphabetically.

@@ -21,8 +21,7 @@ from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
 from districts.models import District, Regency
-
-from .models import Role, User
+from sp2k.accounts.models import Role, User
 
 
 def activation_path(user):

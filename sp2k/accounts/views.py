@@ -10,10 +10,9 @@ from django.views.generic import CreateView, DetailView, ListView, TemplateView,
 from django.views.generic.detail import SingleObjectMixin
 
 from districts.models import Province
+from sp2k.accounts import selectors, services
+from sp2k.accounts.forms import AccountCreateForm, AccountUpdateForm, ActivationAwarePasswordResetForm, UserFilterForm
 from sp2k.permissions import PermissionRequiredMixin
-
-from . import selectors, services
-from .forms import AccountCreateForm, AccountUpdateForm, ActivationAwarePasswordResetForm, UserFilterForm
 
 # Shown once, on the page right after creation; kept in the session between the redirect and that page.
 SESSION_ACTIVATION_KEY = "accounts_new_activation"

@@ -7,17 +7,17 @@ import time
 from django.db import transaction
 from django.utils import timezone
 
-from . import benchmark
+from tests.benchmarks import benchmark
 
 
 def _edition(name, codes):
     """A FINAL edition of Jawa Timur with one confirmed award per kecamatan in ``codes`` and a decree."""
-    from assessments.configuration import create_edition
-    from assessments.demo import example_configuration
-    from assessments.documents_demo import create_demo_decree
+    from assessments.domain.configuration import create_edition
     from assessments.models import Award, AwardCategory, Edition, Participant
     from districts.models import Province
     from sp2k.accounts.models import Role, User
+    from sp2k.demo.competition import example_configuration
+    from sp2k.demo.documents import create_demo_decree
 
     province = Province.objects.get(code="35")
     admin, _ = User.objects.get_or_create(
@@ -57,10 +57,10 @@ def documents_rendering(ctx):
     from pypdf import PdfReader
     from weasyprint import HTML
 
-    from assessments import documents
+    from assessments.domain import documents, jobs
     from assessments.models import Document
+    from districts.domain.regions import load_regions
     from districts.models import District
-    from districts.services import load_regions
 
     if not District.objects.filter(regency__province_id="35").exists():
         load_regions(villages=False)
@@ -80,12 +80,12 @@ def documents_rendering(ctx):
     edition, admin = _edition("Bench dokumen 666", codes[:666])
     started = time.perf_counter()
     with transaction.atomic():
-        pdf = documents.all_certificates_pdf(edition, admin)
+        pdf = jobs.all_certificates_pdf(edition, admin)
     elapsed = time.perf_counter() - started
     count = Document.objects.filter(edition=edition, kind=Document.Kind.CERTIFICATE).count()
     ctx.report(f"all certificates, {count} winners, one PDF (issue + render, first)", elapsed, "s")
     ctx.report("  PDF size", f"{len(pdf) / 1e6:.1f}", "MB")
     started = time.perf_counter()
     with transaction.atomic():
-        documents.all_certificates_pdf(edition, admin)
+        jobs.all_certificates_pdf(edition, admin)
     ctx.report(f"all certificates, {count} winners, again (documents unchanged)", time.perf_counter() - started, "s")

@@ -28,7 +28,7 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from . import benchmark
+from tests.benchmarks import benchmark
 
 USERS = (50, 200)
 DURATION = 15  # seconds per measured run
@@ -179,7 +179,7 @@ class Harness:
 
 
 def _run_process(*args):
-    from .load_client import run_process
+    from tests.benchmarks.load_client import run_process
 
     return run_process(*args)
 

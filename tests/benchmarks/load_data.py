@@ -20,7 +20,7 @@ EXCEL_PHOTO_SIZE = (2000, 1500)  # a site photo pasted into the workbook: about 
 
 
 def _configuration():
-    from assessments.demo import PRESENTATION_ASPECTS, _aspects, example_configuration
+    from sp2k.demo.competition import PRESENTATION_ASPECTS, _aspects, example_configuration
 
     data = example_configuration()
     stage = dict(data["stages"][1])  # presentation: 18 numeric indicators, 0–100
@@ -49,7 +49,7 @@ def _filled_workbook(stage, assessor, rng):
     from openpyxl.drawing.image import Image as XLImage
     from PIL import Image as PILImage
 
-    from assessments.excel import COL_COMMENT, COL_VALUE, SCORES_SHEET, build_workbook
+    from assessments.domain.spreadsheets import COL_COMMENT, COL_VALUE, SCORES_SHEET, build_workbook
 
     words = [
         "pelayanan",
@@ -106,18 +106,10 @@ def _filled_workbook(stage, assessor, rng):
 def setup(out_path, users, excel_participants):
     from django.db import transaction
 
-    from assessments.configuration import create_edition
-    from assessments.models import (
-        Assignment,
-        Edition,
-        EditionAssessor,
-        Indicator,
-        Participant,
-        ScoreSheet,
-        StageEntry,
-    )
+    from assessments.domain.configuration import create_edition
+    from assessments.models import Assignment, Edition, EditionAssessor, Indicator, Participant, ScoreSheet, StageEntry
+    from districts.domain.regions import load_regions
     from districts.models import District, Province
-    from districts.services import load_regions
     from sp2k.accounts.models import Role, User
 
     rng = random.Random(2022)  # noqa: S311 - benchmark data

@@ -8,7 +8,7 @@ import time
 from django.db import connection, transaction
 from django.utils import timezone
 
-from . import benchmark
+from tests.benchmarks import benchmark
 
 ASPECTS = 5  # × 5 indicators = 25 indicators per stage
 
@@ -38,7 +38,7 @@ def _configuration():
 
 def _build(name, districts, assessor_count, seed):
     """An edition with every district as an accepted participant, all sheets of stage 1 submitted."""
-    from assessments.configuration import create_edition
+    from assessments.domain.configuration import create_edition
     from assessments.models import EditionAssessor, Indicator, Participant, Score, ScoreSheet
     from districts.models import Province
     from sp2k.accounts.models import Role, User
@@ -151,7 +151,7 @@ def _explain(ctx, label, sql, params):
 
 
 def _run(ctx, label, districts, assessors, seed):
-    from assessments import ranking
+    from assessments.domain import ranking
 
     started = time.perf_counter()
     edition, stage, scores = _build(f"Bench {label}", districts, assessors, seed)
@@ -184,8 +184,8 @@ def _run(ctx, label, districts, assessors, seed):
 @benchmark("ranking")
 def ranking_jawa_timur(ctx):
     """A stage of 666 participants (Jawa Timur's kecamatan) × 7 assessors × 25 indicators."""
+    from districts.domain.regions import load_regions
     from districts.models import District
-    from districts.services import load_regions
 
     started = time.perf_counter()
     load_regions(villages=False)
@@ -197,8 +197,8 @@ def ranking_jawa_timur(ctx):
 @benchmark("ranking")
 def ranking_national(ctx):
     """The national size: 7,285 participants × 5 assessors × 25 indicators (target: under 2 s)."""
+    from districts.domain.regions import load_regions
     from districts.models import District
-    from districts.services import load_regions
 
     if not District.objects.exists():
         load_regions(villages=False)

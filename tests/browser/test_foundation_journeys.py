@@ -1,8 +1,7 @@
 """A new user's first steps: search a kecamatan, log in, see the page made for the role."""
 
+from tests.browser.conftest import login
 from tests.conftest import PASSWORD
-
-from .conftest import login
 
 
 def test_public_search_finds_taman_in_three_regencies(page_factory, regions, artifacts):

@@ -17,9 +17,8 @@ from playwright.sync_api import expect
 from pypdf import PdfReader, PdfWriter
 
 from sp2k.accounts.models import Role
+from tests.browser.conftest import login
 from tests.conftest import PASSWORD
-
-from .conftest import login
 
 SAVED_AT = re.compile(r"tersimpan \d\d:\d\d")
 
@@ -84,7 +83,7 @@ def score_stage(stage, participants, assessors, value_of, by):
 @pytest.fixture
 def open_edition(province_admin, assessor):
     """This year's edition in assessment, the desk stage (6 indicators) open, the assessor assigned."""
-    from assessments.demo import build_open_edition
+    from sp2k.demo.competition import build_open_edition
 
     return build_open_edition(province_admin, [assessor])
 
@@ -182,8 +181,8 @@ def test_assessor_scores_every_indicator_with_the_keyboard_and_submits(
 @pytest.fixture
 def evidence_edition(province_admin, make_user, jatim):
     """This year's edition in assessment; only two indicators ask for evidence (a short checklist)."""
-    from assessments.demo import build_open_edition
     from assessments.models import Indicator
+    from sp2k.demo.competition import build_open_edition
 
     edition = build_open_edition(province_admin, jatim_assessors(make_user, jatim, 1))
     required = Indicator.objects.filter(aspect__stage__edition=edition, requires_evidence=True).order_by(
@@ -317,16 +316,9 @@ EIGHT = ["35.10.13", "35.15.13", "35.13.23", "35.79.02", "35.28.04", "35.01.01",
 @pytest.fixture
 def presented_edition(province_admin, make_user, jatim):
     """2022 in assessment: desk and presentation scored and submitted for eight kecamatan; no field visit yet."""
-    from assessments.configuration import create_edition
-    from assessments.demo import example_configuration
-    from assessments.models import (
-        Edition,
-        EditionAssessor,
-        EditionTransition,
-        Participant,
-        StageAdvance,
-        StageEntry,
-    )
+    from assessments.domain.configuration import create_edition
+    from assessments.models import Edition, EditionAssessor, EditionTransition, Participant, StageAdvance, StageEntry
+    from sp2k.demo.competition import example_configuration
 
     edition = create_edition(jatim, "SP2K Jawa Timur 2022", 2022, example_configuration())
     assessors = jatim_assessors(make_user, jatim, 2)
@@ -459,11 +451,11 @@ def test_province_admin_advances_finalises_publishes_and_prints_the_decree(
 @pytest.fixture
 def published_with_certificate(province_admin, make_user, jatim):
     """The example 2022 edition, published, with the certificate of its Juara I issued."""
-    from assessments import documents
-    from assessments.awards_demo import create_demo_awards
-    from assessments.demo import build_example_edition
-    from assessments.documents_demo import create_demo_decree
+    from assessments.domain import documents
     from assessments.models import Award
+    from sp2k.demo.awards import create_demo_awards
+    from sp2k.demo.competition import build_example_edition
+    from sp2k.demo.documents import create_demo_decree
 
     edition = build_example_edition(province_admin, jatim_assessors(make_user, jatim, 2))
     create_demo_awards(edition, province_admin)
@@ -473,7 +465,7 @@ def published_with_certificate(province_admin, make_user, jatim):
 
 
 def test_public_finds_the_results_and_verifies_a_certificate(page_factory, published_with_certificate, artifacts):
-    from assessments.documents import verification_url
+    from assessments.domain.documents import verification_url
 
     certificate = published_with_certificate
     page = page_factory(width=390, height=844, locale="id-ID")

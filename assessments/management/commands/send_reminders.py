@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
-from assessments.reminders import send_due_reminders
+from assessments.domain.reminders import send_due_reminders
 
 
 class Command(BaseCommand):

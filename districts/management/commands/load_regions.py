@@ -2,7 +2,7 @@ import time
 
 from django.core.management.base import BaseCommand
 
-from districts.services import REGION_DATA_DIR, load_regions
+from districts.domain.regions import REGION_DATA_DIR, load_regions
 
 
 class Command(BaseCommand):

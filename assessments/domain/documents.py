@@ -1,0 +1,584 @@
+"""The printed documents: the governor's decree, award certificates, score recaps, champion reports.
+
+Every document is built in two steps. First its *facts* — everything the PDF states, as plain JSON
+(names, ranks, scores, number, date) — are read from the data; then the PDF is rendered from those
+facts only (WeasyPrint, templates in ``templates/documents/``). The facts are stored with the document
+and hashed (SHA-256 of canonical JSON), so that:
+
+- issuing again with unchanged facts gives the same document (same code, no new version);
+- changed facts make a new version and mark the earlier one superseded (kept, still verifiable);
+- the public verification page shows exactly what the document states, nothing more.
+
+The documents are official Indonesian texts: their wording is Indonesian whatever the UI language,
+and dates always use Indonesian month names.
+"""
+
+import base64
+import functools
+import hashlib
+import json
+import secrets
+from datetime import date
+from decimal import Decimal
+
+import segno
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import Max
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from num2words import num2words
+
+from assessments.domain import ranking
+from assessments.domain.awards import two_places
+from assessments.models import Award, Decree, Document, Edition
+
+MONTHS = [
+    "Januari", "Februari", "Maret", "April", "Mei", "Juni",
+    "Juli", "Agustus", "September", "Oktober", "November", "Desember",
+]  # fmt: skip
+PAGE_SIZES = {"A4": "210mm 297mm", "F4": "215mm 330mm"}
+CHUNK = 50  # certificates rendered per step of a job (the progress bar moves after each)
+
+
+# --- Indonesian formatting ----------------------------------------------------------------------
+
+
+def tanggal(value):
+    """'21 Desember 2022' — Indonesian month names whatever the active language."""
+    if isinstance(value, str):
+        value = date.fromisoformat(value)
+    return f"{value.day} {MONTHS[value.month - 1]} {value.year}"
+
+
+def ordinal_word(n):
+    """KESATU, KEDUA, … KESEPULUH, KESEBELAS … — the numbering of a decree's decisions (diktum)."""
+    return "KESATU" if n == 1 else f"KE{num2words(n, lang='id').upper()}"
+
+
+def rupiah(amount):
+    """'Rp50.000.000,00' (Indonesian thousands separator and decimal comma)."""
+    return "Rp" + f"{int(amount):,}".replace(",", ".") + ",00"
+
+
+def rupiah_words(amount):
+    return f"{num2words(int(amount), lang='id')} rupiah"
+
+
+def score_text(value):
+    """'87,53' — two decimals with a decimal comma; '–' for none."""
+    if value in (None, ""):
+        return "–"
+    return f"{Decimal(value):.2f}".replace(".", ",")
+
+
+def weight_text(value):
+    """'20' or '12,5' — a percentage weight without trailing zeros."""
+    if value in (None, ""):
+        return "–"
+    return f"{Decimal(value).normalize():f}".replace(".", ",")
+
+
+def _two_places(value):
+    """The score as a string for the facts (JSON), rounded as everywhere else."""
+    rounded = two_places(value)
+    return None if rounded is None else str(rounded)
+
+
+# --- facts --------------------------------------------------------------------------------------
+
+
+def confirmed_awards(edition):
+    return (
+        Award.objects.filter(category__edition=edition, confirmed_at__isnull=False)
+        .select_related("category", "participant__district__regency")
+        .order_by("category__order")
+    )
+
+
+def _decree_of(edition):
+    try:
+        return edition.decree
+    except Decree.DoesNotExist:
+        raise ValidationError(_("Enter the decree's number, date and signatory first.")) from None
+
+
+def _edition_facts(edition):
+    return {"edition": edition.name, "year": edition.year, "province": edition.province.name}
+
+
+def _signing_facts(decree):
+    return {
+        "decree_number": decree.number,
+        "place": decree.place,
+        "date": decree.date.isoformat(),
+        "signatory_office": decree.signatory_office,
+        "signatory_name": decree.signatory_name,
+    }
+
+
+def _winner(award):
+    district = award.participant.district
+    return {
+        "award": award.category.name,
+        "rank": award.category.rank,
+        "district": district.name,
+        "regency": district.regency.name,
+        "score": _two_places(award.final_score),
+    }
+
+
+def decree_facts(edition):
+    decree = _decree_of(edition)
+    awards = list(confirmed_awards(edition))
+    if not awards:
+        raise ValidationError(_("There are no confirmed awards yet."))
+    winners = []
+    for award in awards:
+        winner = _winner(award)
+        winner["amount"] = decree.amounts.get(award.category.name)
+        winners.append(winner)
+    return {
+        "kind": Document.Kind.DECREE.value,
+        **_edition_facts(edition),
+        **_signing_facts(decree),
+        "title": decree.title,
+        "considerations": list(decree.considerations),
+        "legal_bases": list(decree.legal_bases),
+        "page_size": decree.page_size,
+        "winners": winners,
+    }
+
+
+def certificate_facts(award, decree, edition=None):
+    return {
+        "kind": Document.Kind.CERTIFICATE.value,
+        **_edition_facts(edition or award.category.edition),
+        **_signing_facts(decree),
+        **_winner(award),
+    }
+
+
+def recap_facts(stage):
+    """A stage's recap: each participant's total per assessor, the stage score and rank."""
+    edition = stage.edition
+    rows = ranking.stage_ranking(stage)
+    sheets = (
+        ranking.with_totals(ranking.counted_sheets(stage=stage))
+        .values("participant_id", "assessor_id", "assessor__full_name", "assessor__username", "total")
+        .order_by()
+    )
+    totals, names = {}, {}
+    for sheet in sheets:
+        totals[(sheet["participant_id"], sheet["assessor_id"])] = sheet["total"]
+        names[sheet["assessor_id"]] = sheet["assessor__full_name"] or sheet["assessor__username"]
+    assessor_ids = sorted(names, key=lambda pk: (names[pk], pk))
+    return {
+        "kind": Document.Kind.RECAP.value,
+        **_edition_facts(edition),
+        "stage": stage.name,
+        "stage_order": stage.order,
+        "date": stage.ends_on.isoformat() if stage.ends_on else None,
+        "assessors": [names[pk] for pk in assessor_ids],
+        "rows": [
+            {
+                "rank": row.rank,
+                "district": row.participant.district.name,
+                "regency": row.participant.district.regency.name,
+                "totals": [_two_places(totals.get((row.participant.pk, pk))) for pk in assessor_ids],
+                "score": _two_places(row.score),
+            }
+            for row in rows
+        ],
+    }
+
+
+def champion_report_facts(award):
+    """A winner's report: profile, innovations, and its scores by stage and aspect."""
+    from districts.models import DistrictProfile
+
+    participant = award.participant
+    district = participant.district
+    explanation = ranking.explain(participant)
+    profile = DistrictProfile.objects.filter(district=district).first()
+    stages = []
+    for item in explanation.stages:
+        aspects = []
+        for aspect in item.aspects:
+            values = [line.aspects.get(aspect.pk) for line in item.sheets]
+            values = [v for v in values if v is not None]
+            mean = sum(values) / len(values) if values else None
+            aspects.append({"name": aspect.name, "weight": _two_places(aspect.weight), "score": _two_places(mean)})
+        stages.append(
+            {
+                "name": item.stage.name,
+                "weight": _two_places(item.stage.weight),
+                "score": _two_places(item.score),
+                "sheets": item.n_sheets,
+                "aspects": aspects,
+            }
+        )
+    final = explanation.final
+    return {
+        "kind": Document.Kind.CHAMPION_REPORT.value,
+        **_edition_facts(participant.edition),
+        **_winner(award),
+        "final_rank": final.rank if final else None,
+        "final_score": _two_places(final.score) if final else None,
+        "profile": {
+            "camat": profile.camat_name if profile else "",
+            "address": profile.address if profile else "",
+            "population": profile.population if profile else None,
+            "area_km2": _two_places(profile.area_km2) if profile and profile.area_km2 else None,
+            "description": profile.description if profile else "",
+        },
+        # The innovations the entry presented; without a choice, all the kecamatan's innovations.
+        "innovations": list(
+            (participant.presented_innovations.all() or district.innovations.all())
+            .order_by("name")
+            .values_list("name", flat=True)
+        ),
+        "stages": stages,
+    }
+
+
+# --- issuing ------------------------------------------------------------------------------------
+
+
+def canonical_json(facts):
+    return json.dumps(facts, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+def content_hash(facts):
+    return hashlib.sha256(canonical_json(facts).encode()).hexdigest()
+
+
+def new_code():
+    """32 URL-safe characters (192 random bits): a code cannot be guessed."""
+    return secrets.token_urlsafe(24)
+
+
+@transaction.atomic
+def issue(edition, kind, subject, facts, by, participant=None, stage=None, render=True):
+    """The current document for ``subject`` stating ``facts``: the existing one if its facts are the same,
+    else a new version (the earlier current one becomes superseded)."""
+    digest = content_hash(facts)
+    current = (
+        Document.objects.select_for_update()
+        .filter(edition=edition, subject=subject, status=Document.Status.CURRENT)
+        .first()
+    )
+    if current is not None and current.content_hash == digest:
+        document = current
+    else:
+        last = Document.objects.filter(edition=edition, subject=subject).aggregate(v=Max("version"))["v"] or 0
+        if current is not None:
+            current.status = Document.Status.SUPERSEDED
+            current.superseded_at = timezone.now()
+            current.save(update_fields=["status", "superseded_at"])
+        document = Document.objects.create(
+            edition=edition,
+            kind=kind,
+            subject=subject,
+            participant=participant,
+            stage=stage,
+            version=last + 1,
+            code=new_code(),
+            content_hash=digest,
+            facts=facts,
+            created_by=by,
+        )
+    if render and not document.file:
+        store_pdf(document, render_pdf([document]))
+    return document
+
+
+def _final_states(edition):
+    if edition.state not in (Edition.State.FINAL, Edition.State.PUBLISHED):
+        raise ValidationError(_("Documents of the winners can be printed once the results are final."))
+
+
+def issue_decree(edition, by):
+    _final_states(edition)
+    return issue(edition, Document.Kind.DECREE, "decree", decree_facts(edition), by)
+
+
+def issue_certificate(award, by, render=True, decree=None):
+    edition = award.category.edition
+    _final_states(edition)
+    if award.confirmed_at is None:
+        raise ValidationError(_("This award is not confirmed yet."))
+    facts = certificate_facts(award, decree or _decree_of(edition))
+    return issue(
+        edition,
+        Document.Kind.CERTIFICATE,
+        f"certificate:{award.category_id}",
+        facts,
+        by,
+        participant=award.participant,
+        render=render,
+    )
+
+
+def issue_champion_report(award, by):
+    edition = award.category.edition
+    _final_states(edition)
+    if award.confirmed_at is None:
+        raise ValidationError(_("This award is not confirmed yet."))
+    return issue(
+        edition,
+        Document.Kind.CHAMPION_REPORT,
+        f"report:{award.category_id}",
+        champion_report_facts(award),
+        by,
+        participant=award.participant,
+    )
+
+
+def issue_recap(stage, by):
+    edition = stage.edition
+    if edition.state in (Edition.State.DRAFT, Edition.State.NOMINATION):
+        raise ValidationError(_("A score recap can be printed once the assessment has started."))
+    return issue(edition, Document.Kind.RECAP, f"recap:{stage.pk}", recap_facts(stage), by, stage=stage)
+
+
+@transaction.atomic
+def withdraw(document, by, reason):
+    if document.status == Document.Status.WITHDRAWN:
+        raise ValidationError(_("This document is already withdrawn."))
+    if not reason.strip():
+        raise ValidationError(_("Give the reason for the withdrawal."))
+    document.status = Document.Status.WITHDRAWN
+    document.withdrawn_by = by
+    document.withdrawn_at = timezone.now()
+    document.withdrawal_reason = reason.strip()
+    document.save(update_fields=["status", "withdrawn_by", "withdrawn_at", "withdrawal_reason"])
+    return document
+
+
+# --- rendering ----------------------------------------------------------------------------------
+
+
+def verification_url(code):
+    return f"{settings.SITE_URL}{reverse('verify:document', args=[code])}"
+
+
+def qr_data_uri(url):
+    # PNG: WeasyPrint draws it faster than the SVG of the same code. A fixed mask pattern (any
+    # of the eight is valid; scanners read it from the code) skips segno's search for the best one,
+    # which took three quarters of the time of 666 certificates.
+    return segno.make(url, error="m", micro=False, mask=4).png_data_uri(scale=4, border=2)
+
+
+@functools.cache
+def emblem_data_uri():
+    """The drawn emblem placeholder as an image: WeasyPrint loads an image URL once per document,
+    whereas inline SVG would be parsed again on each of 666 certificate pages."""
+    svg = render_to_string("documents/_emblem.svg").strip()
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
+
+
+def chart(stages, width=460):
+    """Bars of the aspect scores (0–100) per stage, as numbers for the SVG in the report template."""
+    bars, y, label_width, bar_space = [], 0, 190, width - 190 - 50
+    for stage in stages:
+        bars.append({"heading": stage["name"], "y": y + 14})
+        y += 22
+        for aspect in stage["aspects"]:
+            value = float(aspect["score"] or 0)
+            bars.append(
+                {
+                    "label": aspect["name"],
+                    "y": y,
+                    "text_y": y + 11,
+                    "width": round(bar_space * value / 100, 1),
+                    "value": score_text(aspect["score"]),
+                    "value_x": label_width + round(bar_space * value / 100, 1) + 4,
+                }
+            )
+            y += 18
+        y += 6
+    ticks = [{"x": label_width + bar_space * t / 100, "label": str(t)} for t in (0, 25, 50, 75, 100)]
+    return {"bars": bars, "height": y + 16, "width": width, "x0": label_width, "bar_space": bar_space, "ticks": ticks}
+
+
+def _context(document):
+    facts = document.facts
+    context = {
+        "f": facts,
+        "code": document.code,
+        "version": document.version,
+        "url": verification_url(document.code),
+        "qr": qr_data_uri(verification_url(document.code)),
+        "emblem": emblem_data_uri(),
+        "date_text": tanggal(facts["date"]) if facts.get("date") else "",
+    }
+    if document.kind == Document.Kind.DECREE:
+        context.update(_decree_context(facts))
+    elif document.kind == Document.Kind.RECAP:
+        context["rows"] = [
+            {**row, "totals": [score_text(t) for t in row["totals"]], "score": score_text(row["score"])}
+            for row in facts["rows"]
+        ]
+    elif document.kind == Document.Kind.CHAMPION_REPORT:
+        profile = facts["profile"]
+        context["chart"] = chart(facts["stages"])
+        context["final_score"] = score_text(facts["final_score"])
+        context["population"] = f"{profile['population']:,}".replace(",", ".") if profile["population"] else ""
+        context["area"] = score_text(profile["area_km2"]) if profile["area_km2"] else ""
+        context["stages"] = [
+            {
+                **s,
+                "score": score_text(s["score"]),
+                "weight": weight_text(s["weight"]),
+                "aspects": [
+                    {**a, "score": score_text(a["score"]), "weight": weight_text(a["weight"])} for a in s["aspects"]
+                ],
+            }
+            for s in facts["stages"]
+        ]
+    return context
+
+
+def _decree_context(facts):
+    winners = [{**w, "score_text": score_text(w["score"])} for w in facts["winners"]]
+    paid = [
+        {"award": w["award"], "figures": rupiah(w["amount"]), "words": rupiah_words(w["amount"])}
+        for w in facts["winners"]
+        if w.get("amount")
+    ]
+    province = facts["province"]
+    decisions = [
+        f"Menetapkan Kecamatan sebagaimana tercantum dalam Lampiran Keputusan ini sebagai {_winner_title(facts)}.",
+        (
+            "Kepada Kecamatan sebagaimana dimaksud dalam Diktum KESATU diberikan Piagam Penghargaan "
+            "dan uang pembinaan dengan rincian sebagai berikut:"
+            if paid
+            else "Kepada Kecamatan sebagaimana dimaksud dalam Diktum KESATU diberikan Piagam Penghargaan."
+        ),
+        f"Segala biaya yang timbul akibat ditetapkannya Keputusan ini dibebankan pada Anggaran Pendapatan "
+        f"dan Belanja Daerah Provinsi {province} Tahun Anggaran {facts['year']}.",
+        "Keputusan Gubernur ini mulai berlaku pada tanggal ditetapkan.",
+    ]
+    return {
+        "winners": winners,
+        "decisions": [
+            {"word": ordinal_word(i), "text": text, "paid": paid if i == 2 else None}
+            for i, text in enumerate(decisions, start=1)
+        ],
+        "page_size": PAGE_SIZES.get(facts["page_size"], PAGE_SIZES["F4"]),
+        "letters": "abcdefghijklmnopqrstuvwxyz",
+    }
+
+
+def _winner_title(facts):
+    """'Juara Sinergitas …' from the decree's title ('Penetapan Juara …' → 'Juara …')."""
+    title = facts["title"].strip().rstrip(".")
+    for prefix in ("Penetapan ", "penetapan "):
+        if title.startswith(prefix):
+            return title[len(prefix) :]
+    return title
+
+
+TEMPLATES = {
+    Document.Kind.DECREE: "documents/decree.html",
+    Document.Kind.CERTIFICATE: "documents/certificates.html",
+    Document.Kind.RECAP: "documents/recap.html",
+    Document.Kind.CHAMPION_REPORT: "documents/champion_report.html",
+}
+
+
+def render_html(documents):
+    """One HTML text for documents of one kind (certificates: one page each)."""
+    kind = documents[0].kind
+    if kind == Document.Kind.CERTIFICATE:
+        pages = [_context(d) for d in documents]
+        return render_to_string(TEMPLATES[kind], {"pages": pages, "emblem": emblem_data_uri()})
+    return render_to_string(TEMPLATES[kind], _context(documents[0]))
+
+
+def _weasy(html):
+    from weasyprint import HTML
+
+    return HTML(string=html, base_url=str(settings.BASE_DIR))
+
+
+def render_pdf(documents):
+    return _weasy(render_html(documents)).write_pdf()
+
+
+def store_pdf(document, pdf_bytes):
+    document.file.save("document.pdf", ContentFile(pdf_bytes), save=False)
+    document.save(update_fields=["file"])
+
+
+def pdf_of(document):
+    """The document's PDF, rendered from its stored facts if it has no file yet."""
+    if not document.file:
+        store_pdf(document, render_pdf([document]))
+    with document.file.open("rb") as handle:
+        return handle.read()
+
+
+def file_name(document):
+    names = {
+        Document.Kind.DECREE: "keputusan-gubernur",
+        Document.Kind.CERTIFICATE: "piagam",
+        Document.Kind.RECAP: "rekapitulasi-nilai",
+        Document.Kind.CHAMPION_REPORT: "laporan-juara",
+    }
+    facts = document.facts
+    who = facts.get("district") or (f"tahap-{facts['stage_order']}" if facts.get("stage_order") else "")
+    parts = [names[document.kind], str(facts.get("year", "")), who, f"v{document.version}"]
+    return "-".join(p.lower().replace(" ", "-") for p in parts if p) + ".pdf"
+
+
+# --- verification -------------------------------------------------------------------------------
+
+
+def verification_lines(document):
+    """What the document states, as (label, value) pairs for the public verification page."""
+    f = document.facts
+    lines = [(_("Document"), document.get_kind_display()), (_("Competition"), f["edition"])]
+    if f.get("decree_number"):
+        lines.append((_("Decree number"), f["decree_number"]))
+    if f.get("date"):
+        lines.append((_("Date"), tanggal(f["date"])))
+    if f.get("signatory_name"):
+        lines.append((_("Signed by"), f"{f['signatory_office']}, {f['signatory_name']}"))
+    if f.get("stage"):
+        lines.append((_("Stage"), f["stage"]))
+    if f.get("award"):
+        lines.append((_("Award"), f["award"]))
+        lines.append((_("Kecamatan"), f"{f['district']}, {f['regency']}"))
+    if f.get("rank") or f.get("final_rank"):
+        lines.append((_("Rank"), str(f.get("final_rank") or f.get("rank"))))
+    if f.get("score") or f.get("final_score"):
+        lines.append((_("Final score"), score_text(f.get("final_score") or f.get("score"))))
+    return lines
+
+
+def verification_rows(document):
+    """The table a decree or recap states: its winners or its ranking."""
+    f = document.facts
+    if document.kind == Document.Kind.DECREE:
+        return [(w["award"], w["district"], w["regency"], score_text(w["score"])) for w in f["winners"]]
+    if document.kind == Document.Kind.RECAP:
+        return [(r["rank"] or "–", r["district"], r["regency"], score_text(r["score"])) for r in f["rows"]]
+    return []
+
+
+# --- jobs: many documents at once ---------------------------------------------------------------
+
+
+def documents_of(edition):
+    """Every document of the edition, newest version first within each subject."""
+    return (
+        Document.objects.filter(edition=edition)
+        .select_related("participant__district", "stage", "created_by", "withdrawn_by")
+        .order_by("kind", "subject", "-version")
+    )

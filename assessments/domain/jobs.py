@@ -1,0 +1,160 @@
+"""Many documents at once: all certificates or all recaps of an edition, run by the background worker.
+
+django-tasks' database backend stores each task in the request's transaction; the worker
+(``manage.py db_worker``) picks it up after commit and saves its progress as it goes.
+"""
+
+import io
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_tasks import task
+from pypdf import PdfWriter
+
+from assessments.domain.documents import (
+    CHUNK,
+    _decree_of,
+    _final_states,
+    _weasy,
+    certificate_facts,
+    confirmed_awards,
+    content_hash,
+    issue_recap,
+    new_code,
+    pdf_of,
+    render_html,
+)
+from assessments.models import Document, DocumentJob, Stage
+
+
+@task()
+def run_document_job(job_id):
+    """Render a DocumentJob's documents (all certificates or all recaps of an edition)."""
+    job = DocumentJob.objects.select_related("edition__province", "created_by").get(pk=job_id)
+    run_job(job)
+    return job.status
+
+
+def start_job(edition, kind, by):
+    """Record a job and hand it to the background worker (django-tasks); returns the job."""
+    if kind == DocumentJob.Kind.CERTIFICATES:
+        _final_states(edition)
+        _decree_of(edition)
+        if not confirmed_awards(edition).exists():
+            raise ValidationError(_("There are no confirmed awards yet."))
+    job = DocumentJob.objects.create(edition=edition, kind=kind, created_by=by)
+    # The database backend stores the task in this same transaction: the worker sees both at commit.
+    run_document_job.enqueue(job.pk)
+    return job
+
+
+def run_job(job):
+    """Do the job's work, saving its progress as it goes (called by the worker)."""
+    job.status = DocumentJob.Status.RUNNING
+    job.save(update_fields=["status"])
+    try:
+        if job.kind == DocumentJob.Kind.CERTIFICATES:
+            pdf = _all_certificates(job)
+        else:
+            pdf = _all_recaps(job)
+        job.result.save("result.pdf", ContentFile(pdf), save=False)
+        job.status = DocumentJob.Status.DONE
+        job.done = job.total
+    except Exception as error:  # noqa: BLE001 - the page shows the failure; the worker goes on
+        job.status = DocumentJob.Status.FAILED
+        job.error = str(error)
+    job.finished_at = timezone.now()
+    job.save(update_fields=["status", "result", "done", "error", "finished_at"])
+    return job
+
+
+def _progress(job, done, total=None):
+    job.done = done
+    fields = ["done"]
+    if total is not None:
+        job.total = total
+        fields.append("total")
+    job.save(update_fields=fields)
+
+
+def all_certificates_pdf(edition, by, progress=None):
+    """One PDF with every confirmed award's certificate (each its own verifiable document)."""
+    _final_states(edition)
+    with transaction.atomic():
+        documents = _issue_certificates(edition, by)
+    if progress:
+        progress(0, len(documents))
+    # Rendering happens outside any transaction so that each progress step is seen by the polling page.
+    rendered = []
+    for start in range(0, len(documents), CHUNK):
+        rendered.append(_weasy(render_html(documents[start : start + CHUNK])).render())
+        if progress:
+            progress(min(start + CHUNK, len(documents)))
+    pages = [page for doc in rendered for page in doc.pages]
+    return rendered[0].copy(pages).write_pdf()
+
+
+def _issue_certificates(edition, by):
+    """``issue_certificate`` for every confirmed award at once, in a fixed number of queries."""
+    decree = _decree_of(edition)
+    awards = list(confirmed_awards(edition))
+    kind = Document.Kind.CERTIFICATE
+    current = {
+        d.subject: d
+        for d in Document.objects.select_for_update().filter(edition=edition, kind=kind, status=Document.Status.CURRENT)
+    }
+    last = dict(
+        Document.objects.filter(edition=edition, kind=kind)
+        .values("subject")
+        .annotate(v=Max("version"))
+        .values_list("subject", "v")
+    )
+    result, new, superseded = [], [], []
+    for award in awards:
+        subject = f"certificate:{award.category_id}"
+        facts = certificate_facts(award, decree, edition)
+        digest = content_hash(facts)
+        existing = current.get(subject)
+        if existing is not None and existing.content_hash == digest:
+            result.append(existing)
+            continue
+        if existing is not None:
+            superseded.append(existing.pk)
+        document = Document(
+            edition=edition,
+            kind=kind,
+            subject=subject,
+            participant=award.participant,
+            version=last.get(subject, 0) + 1,
+            code=new_code(),
+            content_hash=digest,
+            facts=facts,
+            created_by=by,
+        )
+        new.append(document)
+        result.append(document)
+    Document.objects.filter(pk__in=superseded).update(status=Document.Status.SUPERSEDED, superseded_at=timezone.now())
+    Document.objects.bulk_create(new)
+    return result
+
+
+def _all_certificates(job):
+    return all_certificates_pdf(job.edition, job.created_by, progress=lambda d, t=None: _progress(job, d, t))
+
+
+def _all_recaps(job):
+    stages = list(Stage.objects.filter(edition=job.edition).select_related("edition").order_by("order"))
+    _progress(job, 0, len(stages))
+    writer = PdfWriter()
+    for i, stage in enumerate(stages, start=1):
+        with transaction.atomic():
+            document = issue_recap(stage, job.created_by)
+        writer.append(io.BytesIO(pdf_of(document)))
+        _progress(job, i)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()

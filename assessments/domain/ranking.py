@@ -1,0 +1,646 @@
+"""Totals, aggregation and ranking, computed in the database.
+
+Everything heavy happens in SQL, in a fixed number of queries whatever the number of participants:
+
+1. per sheet (ORM, ``with_totals``): the weighted total of a SUBMITTED sheet of an assessor without a
+   conflict of interest, and its score on the tie-break aspect;
+2. per sheet (window functions): the participant's count/sum/mean and the row number by total, the
+   assessor's mean and population variance within the stage (for z-scores);
+3. per participant and stage (GROUP BY): count, mean, median, trimmed mean, mean z-score, spread;
+4. ranking (``RANK() OVER``): ties share a rank; nothing breaks a tie by id or name.
+
+The layers 2–4 are one SQL statement with common table expressions wrapped around the SQL the ORM
+generates for layer 1, so the sheet formula lives only in ``weighted_points``. The statement uses only
+what PostgreSQL and SQLite (≥ 3.25) both have: ``percentile_cont`` is PostgreSQL-only, so the median
+is taken with ``ROW_NUMBER()``/``COUNT(*)`` over the participant's sheets (the middle one, or the mean of
+the middle two). ``SQRT`` is native in PostgreSQL and registered by Django on SQLite.
+
+Choices (shown to users in the explanation page):
+
+- Trimmed mean: drop one highest and one lowest total; with fewer than 3 sheets it falls back to the
+  plain mean (nothing would be left otherwise).
+- Z-score: per assessor within the stage, z = (total − assessor's mean) / assessor's population
+  standard deviation; an assessor whose totals are all equal (std 0, or a single sheet) contributes
+  z = 0. The participant's stage score is 50 + 10 × (mean of its z-scores), clipped to 0–100
+  ("T-score"): 50 is an average participant, each 10 points is one standard deviation.
+- Outlier sheet: with at least 3 sheets, a sheet whose total is more than ``OUTLIER_POINTS`` (15)
+  points from the mean of the participant's *other* sheets. A rule in standard deviations does not
+  work for panels of 3–5: a sheet cannot lie more than √(n − 1) population deviations from a mean
+  that includes it, so "2 × std" could never fire with 5 sheets or fewer. A participant is flagged
+  for disagreement when its sheets span more than ``OUTLIER_POINTS`` (max − min) or it has an outlier.
+- Final score: weighted sum Σ stage.weight/100 × stage score, a stage the participant did not reach
+  (or has no counted sheet in) counting 0; or the last stage's score only (those who did not reach
+  it get no final score and no rank).
+- Ties: scores are compared at 4 decimals. Order: score, then (final ranking) the last stage's score,
+  then the combined score (mean over the counted sheets, 0–100) on the aspect named
+  ``edition.tie_break_aspect`` — in the stage being ranked, or for the final ranking the latest stage
+  that has an aspect of that name. What is still equal shares the rank (1, 2, 2, 4).
+- Participants of the first stage are all accepted participants (``stage_participants``); later
+  stages hold the ``StageEntry`` rows made by "advance the top N".
+"""
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db import connection
+from django.db.models import (
+    Case,
+    DecimalField,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    Func,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast, Coalesce
+from django.utils.translation import gettext_lazy as _
+
+from assessments.domain.conflicts import without_conflicts
+from assessments.models import Aspect, Edition, Indicator, Participant, Score, ScoreSheet, Stage
+from assessments.queries.stages import stage_participants
+
+TOTAL_FIELD = DecimalField(max_digits=12, decimal_places=4)
+OUTLIER_POINTS = 15
+PLACES = Decimal("0.0001")
+
+
+class _Real(Func):
+    """Its argument unchanged, except on SQLite where it is made a float.
+
+    SQLite stores whole decimals as integers and would then divide integers (70 × 50 × 10 / 10000 = 3,
+    not 3.5); PostgreSQL keeps exact ``numeric`` arithmetic.
+    """
+
+    template = "(%(expressions)s)"
+    output_field = TOTAL_FIELD
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return self.as_sql(compiler, connection, template="((%(expressions)s) * 1.0)", **extra_context)
+
+
+def weighted_points(prefix=""):
+    """The expression of one Score row's contribution (0–100 scale) to its sheet's weighted total.
+
+    ``prefix`` is the path from the queried model to Score (e.g. ``"scores__"`` from ScoreSheet).
+    normalised = (value - min) / (max - min) × 100; contribution = aspect% × indicator% × normalised.
+    """
+    ind = f"{prefix}indicator__"
+    return ExpressionWrapper(
+        (F(f"{prefix}value") - F(f"{ind}scale_min"))
+        * F(f"{ind}weight")
+        * F(f"{ind}aspect__weight")
+        / (_Real(F(f"{ind}scale_max") - F(f"{ind}scale_min")) * Value(Decimal(100))),
+        output_field=TOTAL_FIELD,
+    )
+
+
+def aspect_points(prefix=""):
+    """One Score row's contribution to its aspect's score on 0–100: indicator% × normalised."""
+    ind = f"{prefix}indicator__"
+    return ExpressionWrapper(
+        (F(f"{prefix}value") - F(f"{ind}scale_min"))
+        * F(f"{ind}weight")
+        / _Real(F(f"{ind}scale_max") - F(f"{ind}scale_min")),
+        output_field=TOTAL_FIELD,
+    )
+
+
+def with_totals(sheets):
+    """Annotate a ScoreSheet queryset with ``total``: its weighted total on 0–100 (unscored count as 0)."""
+    return sheets.annotate(
+        total=Coalesce(Sum(weighted_points("scores__")), Value(Decimal(0)), output_field=TOTAL_FIELD)
+    )
+
+
+# --- which sheets count -------------------------------------------------------------------------
+
+
+def counted_sheets(**filters):
+    """SUBMITTED sheets of assessors without a conflict of interest with the participant.
+
+    Home-regency conflicts are derived (assessor.regency == the kecamatan's regency), declared ones
+    come from Conflict. Drafts never count.
+    """
+    return without_conflicts(ScoreSheet.objects.filter(status=ScoreSheet.Status.SUBMITTED, **filters))
+
+
+def sheet_totals(stage):
+    """The stage's counted sheets, each annotated with ``total`` (weighted, 0–100)."""
+    return with_totals(counted_sheets(stage=stage))
+
+
+# --- SQL ----------------------------------------------------------------------------------------
+
+
+def _sheet_sql(sheets, stage_filter, aspect_name):
+    """SQL + params of layer 1: one row per counted sheet with ``total`` and ``aspect_score``.
+
+    The same formula as ``with_totals`` (normalised value × indicator% × aspect%), but arranged for
+    ~900,000 scores: each indicator's factor weight × aspect weight / ((max − min) × 100) is computed
+    once (``indicator_factors``), the scores are summed per sheet with one hash join on that small
+    table, and only then joined to the counted sheets. Summing through the ORM's joins per score row
+    (the obvious ``with_totals`` query) was 3–4× slower at the national size.
+    """
+    factor = ExpressionWrapper(
+        F("weight") * F("aspect__weight") / (_Real(F("scale_max") - F("scale_min")) * Value(Decimal(100))),
+        output_field=TOTAL_FIELD,
+    )
+    if aspect_name:
+        aspect_factor = Case(
+            When(aspect__name=aspect_name, then=F("weight") / _Real(F("scale_max") - F("scale_min"))),
+            output_field=TOTAL_FIELD,
+        )
+    else:
+        aspect_factor = Cast(Value(None), output_field=TOTAL_FIELD)
+    factors_sql, factors_params = (
+        Indicator.objects.filter(**stage_filter)
+        .annotate(
+            factor=Cast(factor, FloatField()),
+            aspect_factor=Cast(aspect_factor, FloatField()),
+            low=Cast("scale_min", FloatField()),
+        )
+        .values("id", "low", "factor", "aspect_factor")
+        .order_by()
+        .query.sql_with_params()
+    )
+    sheets_sql, sheets_params = (
+        sheets.values("id", "stage_id", "participant_id", "assessor_id").order_by().query.sql_with_params()
+    )
+    sums_sql, sums_params = _sheet_sums_sql(factors_sql, factors_params, stage_filter, aspect_name)
+    sql = f"""
+    {sums_sql},
+    counted AS ({sheets_sql}),
+    s0 AS (
+        SELECT counted.id AS sheet_id, counted.stage_id, counted.participant_id, counted.assessor_id,
+               COALESCE(sheet_sums.total, 0) AS exact_total,
+               CAST(COALESCE(sheet_sums.total, 0) AS DOUBLE PRECISION) AS total,
+               CAST(sheet_sums.aspect_score AS DOUBLE PRECISION) AS aspect_score
+        FROM counted LEFT JOIN sheet_sums ON sheet_sums.sheet_id = counted.id
+    )"""  # noqa: S608 - ORM-made SQL and fixed text; every value is a parameter
+    return sql, [*sums_params, *sheets_params]
+
+
+ARRAY_LOOKUP_LIMIT = 100_000  # indicator id range beyond which the arrays would be wasteful
+
+
+def _sheet_sums_sql(factors_sql, factors_params, stage_filter, aspect_name):
+    """The ``sheet_sums`` CTE: per sheet, Σ (value − min) × factor over its scored indicators.
+
+    On PostgreSQL the factors are passed as two arrays indexed by indicator id: looking a factor up
+    in an array costs a third of the hash join with ``indicator_factors`` that SQLite gets (measured
+    at the national size: 0.6 s against 1.5 s of CPU for 910,625 scores).
+    """
+    score_table = Score._meta.db_table
+    if connection.vendor == "postgresql":
+        rows = list(
+            Indicator.objects.filter(**stage_filter).values_list(
+                "id", "scale_min", "scale_max", "weight", "aspect__weight", "aspect__name"
+            )
+        )
+        if rows and max(r[0] for r in rows) - min(r[0] for r in rows) < ARRAY_LOOKUP_LIMIT:
+            base = min(r[0] for r in rows)
+            size = max(r[0] for r in rows) - base + 1
+            lows, factors, aspect_factors = [0.0] * size, [0.0] * size, [None] * size
+            for pk, low, high, weight, aspect_weight, name in rows:
+                lows[pk - base] = float(low)
+                factors[pk - base] = float(weight * aspect_weight / ((high - low) * 100))
+                if aspect_name and name == aspect_name:
+                    aspect_factors[pk - base] = float(weight / (high - low))
+            index = f"sc.indicator_id - {int(base) - 1}"
+            sql = f"""
+    sheet_sums AS (
+        SELECT sc.sheet_id,
+               SUM((CAST(sc.value AS DOUBLE PRECISION) - (%s::float8[])[{index}]) * (%s::float8[])[{index}])
+                   AS total,
+               SUM(CASE WHEN (%s::float8[])[{index}] IS NOT NULL
+                        THEN (CAST(sc.value AS DOUBLE PRECISION) - (%s::float8[])[{index}])
+                             * (%s::float8[])[{index}] END) AS aspect_score
+        FROM {score_table} sc
+        WHERE sc.value IS NOT NULL AND sc.indicator_id = ANY(%s)
+        GROUP BY sc.sheet_id
+    )"""  # noqa: S608 - fixed text and integers; every value is a parameter
+            ids = [r[0] for r in rows]
+            return sql, [lows, factors, aspect_factors, lows, aspect_factors, ids]
+    sql = f"""
+    indicator_factors AS ({factors_sql}),
+    sheet_sums AS (
+        SELECT sc.sheet_id,
+               SUM((CAST(sc.value AS DOUBLE PRECISION) - f.low) * f.factor) AS total,
+               SUM(CASE WHEN f.aspect_factor IS NOT NULL
+                        THEN (CAST(sc.value AS DOUBLE PRECISION) - f.low) * f.aspect_factor END) AS aspect_score
+        FROM {score_table} sc JOIN indicator_factors f ON f.id = sc.indicator_id
+        WHERE sc.value IS NOT NULL
+        GROUP BY sc.sheet_id
+    )"""  # noqa: S608 - ORM-made SQL and fixed text; every value is a parameter
+    return sql, list(factors_params)
+
+
+def _score_sql(aggregation):
+    """The stage score's SQL expression over the ``stats`` columns, by the edition's aggregation."""
+    if aggregation == Edition.Aggregation.MEDIAN:
+        return "median"
+    if aggregation == Edition.Aggregation.TRIMMED_MEAN:
+        return "trimmed"
+    if aggregation == Edition.Aggregation.ZSCORE:
+        return "CASE WHEN 50 + 10 * z_mean < 0 THEN 0 WHEN 50 + 10 * z_mean > 100 THEN 100 ELSE 50 + 10 * z_mean END"
+    return "mean"
+
+
+def _stats_ctes(stage_filter, aspect_name, aggregation):
+    """The CTEs ``sheet_rows`` (per sheet, with z and outlier) and ``stats`` (per stage × participant).
+
+    ``stage_filter`` is ``{"stage": stage}`` or ``{"stage__edition": edition}``.
+    """
+    indicator_filter = {f"aspect__{key}": value for key, value in stage_filter.items()}
+    # From s0 on, figures are DOUBLE PRECISION: PostgreSQL's exact ``numeric`` made the windows and
+    # square roots over 36,000 sheets cost seconds, and SQLite would otherwise do integer arithmetic on
+    # whole-number totals. Scores are compared after rounding to 4 places, far above float error.
+    sheet_sql, params = _sheet_sql(counted_sheets(**stage_filter), indicator_filter, aspect_name)
+    sql = f"""{sheet_sql},
+    s1 AS (
+        SELECT s0.*,
+               COUNT(*) OVER (PARTITION BY stage_id, participant_id) AS n,
+               SUM(total) OVER (PARTITION BY stage_id, participant_id) AS p_sum,
+               AVG(total) OVER (PARTITION BY stage_id, participant_id) AS p_mean,
+               ROW_NUMBER() OVER (PARTITION BY stage_id, participant_id ORDER BY total) AS rn,
+               AVG(total) OVER (PARTITION BY stage_id, assessor_id) AS a_mean
+        FROM s0
+    ),
+    s2 AS (
+        SELECT s1.*,
+               AVG((total - a_mean) * (total - a_mean)) OVER (PARTITION BY stage_id, assessor_id) AS a_var
+        FROM s1
+    ),
+    sheet_rows AS (
+        SELECT s2.*,
+               CASE WHEN a_var > 0.00000001 THEN (total - a_mean) / SQRT(a_var) ELSE 0 END AS z,
+               CASE WHEN n > 1 THEN (p_sum - total) / (n - 1) END AS loo_mean,
+               CASE WHEN n >= 3 AND ABS(total - (p_sum - total) / (n - 1)) > {OUTLIER_POINTS}
+                    THEN 1 ELSE 0 END AS outlier
+        FROM s2
+    ),
+    agg AS (
+        SELECT stage_id, participant_id,
+               COUNT(*) AS n_sheets,
+               AVG(total) AS mean,
+               AVG(CASE WHEN rn IN ((n + 1) / 2, (n + 2) / 2) THEN total END) AS median,
+               CASE WHEN COUNT(*) >= 3 THEN (SUM(total) - MIN(total) - MAX(total)) / (COUNT(*) - 2)
+                    ELSE AVG(total) END AS trimmed,
+               AVG(z) AS z_mean,
+               SQRT(AVG((total - p_mean) * (total - p_mean))) AS std,
+               MIN(total) AS low,
+               MAX(total) AS high,
+               SUM(outlier) AS outliers,
+               AVG(aspect_score) AS aspect_score
+        FROM sheet_rows
+        GROUP BY stage_id, participant_id
+    ),
+    stats AS (
+        SELECT agg.*, ROUND(CAST({_score_sql(aggregation)} AS NUMERIC), 4) AS score
+        FROM agg
+    )"""  # noqa: S608 - ORM-made SQL and fixed text; every value is a parameter
+    return sql, list(params)
+
+
+def _fetch(sql, params):
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        columns = [c[0] for c in cursor.description]
+        return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+
+
+def _dec(value):
+    """A figure from the database (Decimal on PostgreSQL, float on SQLite) as a 4-place Decimal."""
+    if value is None:
+        return None
+    return Decimal(str(value)).quantize(PLACES)
+
+
+# --- stage ranking ------------------------------------------------------------------------------
+
+
+@dataclass
+class StageRow:
+    """One participant's line of a stage ranking."""
+
+    participant: Participant
+    rank: int | None
+    score: Decimal | None
+    n_sheets: int
+    mean: Decimal | None
+    median: Decimal | None
+    trimmed_mean: Decimal | None
+    z_mean: Decimal | None
+    std: Decimal | None
+    low: Decimal | None
+    high: Decimal | None
+    outliers: int
+    aspect_score: Decimal | None
+    shared: bool  # the rank is shared: a tie that survived every rule
+    tie_broken: bool  # equal score, separated by the tie-break aspect
+
+    @property
+    def spread(self):
+        return None if self.high is None else self.high - self.low
+
+    @property
+    def disagreement(self):
+        return bool(self.outliers) or (self.spread is not None and self.spread > OUTLIER_POINTS)
+
+
+def _participants(ids):
+    # Only what a ranking shows: at the national size, loading every field cost a third of the time.
+    fields = ("id", "edition_id", "status", "district__code", "district__name", "district__regency__code")
+    return (
+        Participant.objects.select_related("district__regency")
+        .only(*fields, "district__regency__name", "district__regency__kind", "district__regency__province_id")
+        .in_bulk(ids)
+    )
+
+
+def stage_ranking_sql(stage):
+    """The SQL and parameters of a stage's ranking (one row per participant of the stage)."""
+    edition = stage.edition
+    ctes, params = _stats_ctes({"stage": stage}, edition.tie_break_aspect, edition.aggregation)
+    base_sql, base_params = stage_participants(stage).values("id").order_by().query.sql_with_params()
+    sql = f"""
+    WITH {ctes},
+    base AS ({base_sql}),
+    scored AS (
+        SELECT base.id AS participant_id, stats.n_sheets, stats.mean, stats.median, stats.trimmed,
+               stats.z_mean, stats.std, stats.low, stats.high, stats.outliers, stats.score,
+               ROUND(CAST(stats.aspect_score AS NUMERIC), 4) AS aspect_score
+        FROM base LEFT JOIN stats ON stats.participant_id = base.id AND stats.stage_id = %s
+    )
+    SELECT scored.*,
+           RANK() OVER (ORDER BY CASE WHEN score IS NULL THEN 1 ELSE 0 END, score DESC,
+                        COALESCE(aspect_score, -1) DESC) AS rank,
+           COUNT(*) OVER (PARTITION BY score, aspect_score) AS same_all,
+           COUNT(*) OVER (PARTITION BY score) AS same_score
+    FROM scored
+    ORDER BY rank"""  # noqa: S608 - ORM-made SQL and fixed text; every value is a parameter
+    return sql, [*params, *base_params, stage.pk]
+
+
+def stage_ranking(stage):
+    """The stage's ranking: every participant of the stage, ranked by its stage score (3 queries).
+
+    Participants without any counted sheet come last, without a rank.
+    """
+    rows = _fetch(*stage_ranking_sql(stage))
+    participants = _participants([r["participant_id"] for r in rows])
+    return [
+        StageRow(
+            participant=participants[r["participant_id"]],
+            rank=r["rank"] if r["score"] is not None else None,
+            score=_dec(r["score"]),
+            n_sheets=r["n_sheets"] or 0,
+            mean=_dec(r["mean"]),
+            median=_dec(r["median"]),
+            trimmed_mean=_dec(r["trimmed"]),
+            z_mean=_dec(r["z_mean"]),
+            std=_dec(r["std"]),
+            low=_dec(r["low"]),
+            high=_dec(r["high"]),
+            outliers=int(r["outliers"] or 0),
+            aspect_score=_dec(r["aspect_score"]),
+            shared=r["score"] is not None and r["same_all"] > 1,
+            tie_broken=r["score"] is not None and r["same_score"] > 1 and r["same_all"] == 1,
+        )
+        for r in rows
+    ]
+
+
+# --- final ranking ------------------------------------------------------------------------------
+
+
+@dataclass
+class FinalRow:
+    participant: Participant
+    rank: int | None
+    score: Decimal | None
+    stage_scores: list  # [(stage, score or None)] in stage order
+    last_stage_score: Decimal | None
+    aspect_score: Decimal | None
+    shared: bool
+    tie_broken: bool
+
+
+def tie_break_stage(edition, stages):
+    """The stage whose aspect named ``edition.tie_break_aspect`` breaks final ties: the latest having it."""
+    if not edition.tie_break_aspect:
+        return None
+    orders = set(
+        Aspect.objects.filter(stage__edition=edition, name=edition.tie_break_aspect).values_list("stage_id", flat=True)
+    )
+    return next((s for s in reversed(stages) if s.pk in orders), None)
+
+
+def final_ranking(edition):
+    """The edition's final ranking of its accepted participants (4 queries).
+
+    Ordered by the final score, then the last stage's score, then the tie-break aspect's score.
+    """
+    stages = list(edition.stages.order_by("order"))
+    if not stages:
+        return []
+    tb_stage = tie_break_stage(edition, stages)
+    ctes, params = _stats_ctes({"stage__edition": edition}, edition.tie_break_aspect, edition.aggregation)
+    pivots = ", ".join(f"MAX(CASE WHEN stage_id = {int(s.pk)} THEN score END) AS s_{i}" for i, s in enumerate(stages))
+    # Only the display order of those without a final score (no rank): furthest stage reached first.
+    unranked_order = ", ".join(f"COALESCE(s_{i}, -1) DESC" for i in reversed(range(len(stages))))
+    pivot_columns = ", ".join(f"pivot.s_{i}" for i in range(len(stages)))
+    tb_sql = "NULL"
+    if tb_stage:
+        tb_sql = f"MAX(CASE WHEN stage_id = {int(tb_stage.pk)} THEN ROUND(CAST(aspect_score AS NUMERIC), 4) END)"
+    last = f"s_{len(stages) - 1}"
+    if edition.final_score == Edition.FinalScore.LAST_STAGE:
+        final_sql = last
+    else:
+        # Stage weights are Decimals from the model; written as literals, they cannot inject anything.
+        weighted = " + ".join(f"{Decimal(s.weight) / 100} * COALESCE(s_{i}, 0)" for i, s in enumerate(stages))
+        any_score = " OR ".join(f"s_{i} IS NOT NULL" for i in range(len(stages)))
+        final_sql = f"CASE WHEN {any_score} THEN ROUND({weighted}, 4) END"
+    base_sql, base_params = (
+        Participant.objects.filter(edition=edition, status=Participant.Status.ACCEPTED)
+        .values("id")
+        .order_by()
+        .query.sql_with_params()
+    )
+    sql = f"""
+    WITH {ctes},
+    pivot AS (
+        SELECT participant_id, {pivots}, {tb_sql} AS aspect_score
+        FROM stats GROUP BY participant_id
+    ),
+    base AS ({base_sql}),
+    scored AS (
+        SELECT base.id AS participant_id, {pivot_columns}, pivot.aspect_score, {final_sql} AS final
+        FROM base LEFT JOIN pivot ON pivot.participant_id = base.id
+    )
+    SELECT scored.*,
+           RANK() OVER (ORDER BY CASE WHEN final IS NULL THEN 1 ELSE 0 END, final DESC,
+                        COALESCE({last}, -1) DESC, COALESCE(aspect_score, -1) DESC) AS rank,
+           COUNT(*) OVER (PARTITION BY final, {last}, aspect_score) AS same_all,
+           COUNT(*) OVER (PARTITION BY final) AS same_score
+    FROM scored
+    ORDER BY rank, {unranked_order}"""  # noqa: S608 - ORM-made SQL and fixed text; every value is a parameter
+    rows = _fetch(sql, [*params, *base_params])
+    participants = _participants([r["participant_id"] for r in rows])
+    result = []
+    for r in rows:  # one row per participant: only building the result, no arithmetic on scores
+        has_score = r["final"] is not None
+        result.append(
+            FinalRow(
+                participant=participants[r["participant_id"]],
+                rank=r["rank"] if has_score else None,
+                score=_dec(r["final"]),
+                stage_scores=[(s, _dec(r[f"s_{i}"])) for i, s in enumerate(stages)],
+                last_stage_score=_dec(r[last]),
+                aspect_score=_dec(r["aspect_score"]),
+                shared=has_score and r["same_all"] > 1,
+                tie_broken=has_score and r["same_score"] > 1 and r["same_all"] == 1,
+            )
+        )
+    return result
+
+
+# --- explanation --------------------------------------------------------------------------------
+
+
+@dataclass
+class SheetLine:
+    sheet_id: int
+    assessor: object
+    total: Decimal
+    z: Decimal
+    others_mean: Decimal | None
+    outlier: bool
+    aspects: dict = field(default_factory=dict)  # aspect id -> score on 0–100
+
+
+@dataclass
+class StageExplanation:
+    stage: Stage
+    aspects: list
+    sheets: list
+    n_sheets: int = 0
+    mean: Decimal | None = None
+    median: Decimal | None = None
+    trimmed_mean: Decimal | None = None
+    z_mean: Decimal | None = None
+    std: Decimal | None = None
+    low: Decimal | None = None
+    high: Decimal | None = None
+    score: Decimal | None = None
+    contribution: Decimal | None = None  # stage weight × score, in the weighted final score
+
+    @property
+    def spread(self):
+        return None if self.high is None else self.high - self.low
+
+
+@dataclass
+class Explanation:
+    participant: Participant
+    edition: Edition
+    stages: list
+    final: FinalRow | None
+    method: str
+    method_note: str
+    final_note: str
+
+
+METHOD_NOTES = {
+    Edition.Aggregation.MEAN: _("The stage score is the mean of the assessors' totals."),
+    Edition.Aggregation.MEDIAN: _(
+        "The stage score is the median of the assessors' totals (the middle one, or the mean of the two middle ones)."
+    ),
+    Edition.Aggregation.TRIMMED_MEAN: _(
+        "The stage score is the mean of the assessors' totals without the highest and the lowest; "
+        "with fewer than 3 totals it is the plain mean."
+    ),
+    Edition.Aggregation.ZSCORE: _(
+        "Each total is turned into a z-score against the same assessor's totals in the stage "
+        "(total minus the assessor's mean, divided by the assessor's standard deviation; 0 if all the "
+        "assessor's totals are equal). The stage score is 50 + 10 × the mean z-score, kept within 0–100."
+    ),
+}
+
+
+def explain(participant):
+    """How the participant's scores were made: every stage's sheets, aspects and combination, and the final.
+
+    Assessor objects are included; whether their names may be shown is the view's decision.
+    """
+    from django.contrib.auth import get_user_model
+
+    edition = participant.edition
+    stages = list(edition.stages.order_by("order"))
+    aspects = list(Aspect.objects.filter(stage__edition=edition).order_by("stage__order", "order"))
+    ctes, params = _stats_ctes({"stage__edition": edition}, edition.tie_break_aspect, edition.aggregation)
+    sheet_rows = _fetch(
+        f"WITH {ctes} SELECT * FROM sheet_rows WHERE participant_id = %s ORDER BY stage_id, total DESC",  # noqa: S608
+        [*params, participant.pk],
+    )
+    stat_rows = {
+        r["stage_id"]: r
+        for r in _fetch(f"WITH {ctes} SELECT * FROM stats WHERE participant_id = %s", [*params, participant.pk])  # noqa: S608
+    }
+    sheet_ids = [r["sheet_id"] for r in sheet_rows]
+    per_aspect = (
+        Score.objects.filter(sheet_id__in=sheet_ids)
+        .values("sheet_id", "indicator__aspect_id")
+        .annotate(points=Sum(aspect_points()))
+        .order_by()
+    )
+    aspect_scores = {(r["sheet_id"], r["indicator__aspect_id"]): _dec(r["points"]) for r in per_aspect}
+    assessors = get_user_model().objects.in_bulk({r["assessor_id"] for r in sheet_rows})
+    final = next((row for row in final_ranking(edition) if row.participant.pk == participant.pk), None)
+
+    explained = []
+    for stage in stages:
+        stage_aspects = [a for a in aspects if a.stage_id == stage.pk]
+        lines = [
+            SheetLine(
+                sheet_id=r["sheet_id"],
+                assessor=assessors[r["assessor_id"]],
+                total=_dec(r["exact_total"]),
+                z=_dec(r["z"]),
+                others_mean=_dec(r["loo_mean"]),
+                outlier=bool(r["outlier"]),
+                aspects={a.pk: aspect_scores.get((r["sheet_id"], a.pk), Decimal(0)) for a in stage_aspects},
+            )
+            for r in sheet_rows
+            if r["stage_id"] == stage.pk
+        ]
+        item = StageExplanation(stage=stage, aspects=stage_aspects, sheets=lines)
+        stat = stat_rows.get(stage.pk)
+        if stat:
+            item.n_sheets = stat["n_sheets"]
+            item.mean, item.median = _dec(stat["mean"]), _dec(stat["median"])
+            item.trimmed_mean, item.z_mean = _dec(stat["trimmed"]), _dec(stat["z_mean"])
+            item.std, item.low, item.high = _dec(stat["std"]), _dec(stat["low"]), _dec(stat["high"])
+            item.score = _dec(stat["score"])
+            if edition.final_score == Edition.FinalScore.WEIGHTED_STAGES:
+                item.contribution = (Decimal(stage.weight) / 100 * item.score).quantize(PLACES)
+        explained.append(item)
+
+    if edition.final_score == Edition.FinalScore.LAST_STAGE:
+        final_note = _("The final score is the score of the last stage only.")
+    else:
+        final_note = _(
+            "The final score is the sum of each stage's score times the stage's weight; "
+            "a stage without a score counts 0."
+        )
+    return Explanation(
+        participant=participant,
+        edition=edition,
+        stages=explained,
+        final=final,
+        method=Edition.Aggregation(edition.aggregation).label,
+        method_note=METHOD_NOTES[edition.aggregation],
+        final_note=final_note,
+    )

@@ -1,0 +1,224 @@
+"""Score sheets and scores: opening, saving, submitting and reopening (the writes).
+
+Every write runs in one transaction and takes row locks, so that two saves of the same score never
+lose one another (the second waits for the first, then sees its result), and a save never lands on
+a sheet that was submitted in the meantime. Every change of a value or comment is kept in the
+append-only ScoreChange history.
+"""
+
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from assessments.domain.conflicts import has_conflict
+from assessments.models import Assignment, Edition, Indicator, Score, ScoreChange, ScoreSheet, SheetEvent, StageEntry
+
+TWO_PLACES = Decimal("0.01")
+
+
+class ScoringError(Exception):
+    """A refused write, with a message for the person who tried it."""
+
+    def __init__(self, message, code="invalid"):
+        super().__init__(message)
+        self.message = message
+        self.code = code
+
+
+class ScoreConflict(ScoringError):
+    """Someone else saved the score since the version the client had; ``current`` is the stored Score."""
+
+    def __init__(self, current):
+        super().__init__(_("Someone else saved this score in the meantime; your value was not saved."), "conflict")
+        self.current = current
+
+
+@dataclass
+class SaveResult:
+    score: Score
+    changed: bool
+
+
+def parse_value(raw, indicator):
+    """The score typed for ``indicator`` as a Decimal (None when left empty), or ScoringError.
+
+    Accepts the Indonesian decimal comma ("85,5") as well as a point.
+    """
+    if raw is None:
+        return None
+    if isinstance(raw, bool):
+        raise ScoringError(_("Enter a number."), "not_a_number")
+    text = str(raw).strip().replace("\u00a0", "").replace(" ", "")
+    if not text:
+        return None
+    if "," in text:
+        if "." in text or text.count(",") > 1:
+            raise ScoringError(_("Enter a number, e.g. 85 or 85,5."), "not_a_number")
+        text = text.replace(",", ".")
+    if len(text.partition(".")[2]) > 2:
+        # Checked on the text, as typed: "1.000" is one thousand to an Indonesian reader, not 1.
+        raise ScoringError(_("Use at most two decimals."), "too_precise")
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        raise ScoringError(_("Enter a number, e.g. 85 or 85,5."), "not_a_number") from None
+    if not value.is_finite():
+        raise ScoringError(_("Enter a number, e.g. 85 or 85,5."), "not_a_number")
+    if value != value.quantize(TWO_PLACES):
+        raise ScoringError(_("Use at most two decimals."), "too_precise")
+    value = value.quantize(TWO_PLACES)
+    if value < indicator.scale_min or value > indicator.scale_max:
+        raise ScoringError(
+            _("The score must be between %(min)s and %(max)s.")
+            % {"min": _plain(indicator.scale_min), "max": _plain(indicator.scale_max)},
+            "out_of_range",
+        )
+    if indicator.scale == Indicator.Scale.RUBRIC:
+        levels = {Decimal(level) for level in _level_values(indicator)}
+        if value not in levels:
+            raise ScoringError(
+                _("Choose one of the rubric levels: %(levels)s.")
+                % {"levels": ", ".join(_plain(level) for level in sorted(levels))},
+                "not_a_level",
+            )
+    return value
+
+
+def _level_values(indicator):
+    # Uses prefetched levels when the caller loaded them, one query otherwise.
+    return [level.value for level in indicator.levels.all()]
+
+
+def _plain(number):
+    """A Decimal without trailing zeros, with the Indonesian decimal comma: 85.50 -> "85,5"."""
+    text = format(Decimal(number).normalize(), "f")
+    return text.replace(".", ",")
+
+
+def open_sheet(stage, participant, assessor):
+    """The assessor's sheet for the participant at this stage, created on first opening.
+
+    Refused (PermissionDenied) unless the assessor is assigned to the participant at this stage,
+    has no conflict of interest with it, and the participant takes part in the stage.
+    """
+    if participant.edition_id != stage.edition_id:
+        raise PermissionDenied(_("This participant is not in this edition."))
+    if not Assignment.objects.filter(stage=stage, participant=participant, assessor=assessor).exists():
+        raise PermissionDenied(_("You are not assigned to score this participant at this stage."))
+    if has_conflict(assessor, participant):
+        raise PermissionDenied(_("You have a conflict of interest with this participant and cannot score it."))
+    if not StageEntry.objects.filter(stage=stage, participant=participant).exists():
+        raise PermissionDenied(_("This participant does not take part in this stage."))
+    sheet = ScoreSheet.objects.filter(stage=stage, participant=participant, assessor=assessor).first()
+    if sheet is not None:
+        return sheet
+    if stage.edition.state != Edition.State.ASSESSMENT:
+        raise PermissionDenied(_("Score sheets can only be started while the edition is in assessment."))
+    sheet, _created = ScoreSheet.objects.get_or_create(stage=stage, participant=participant, assessor=assessor)
+    return sheet
+
+
+def _check_sheet_open(sheet):
+    if sheet.status == ScoreSheet.Status.SUBMITTED:
+        raise ScoringError(_("This sheet has been submitted and can no longer be changed."), "submitted")
+    if sheet.stage.edition.state != Edition.State.ASSESSMENT:
+        raise ScoringError(_("Scores can only be entered while the edition is in assessment."), "not_assessment")
+
+
+def _locked_sheet(sheet):
+    """The sheet row, locked for the rest of the transaction, with its stage and edition."""
+    return ScoreSheet.objects.select_for_update(of=("self",)).select_related("stage__edition").get(pk=sheet.pk)
+
+
+def save_score(sheet, indicator, value, comment, by, source, ip=None, expected_version=None):
+    """Save one indicator's value and comment on a sheet; returns a SaveResult.
+
+    ``value`` may be text as typed ("85,5") or a number; empty clears it. ``expected_version`` is
+    the version the client last saw: when the stored score has moved on, ScoreConflict is raised
+    and nothing is saved. A ScoreChange is recorded and the version raised only when something
+    actually changed.
+    """
+    comment = (comment or "").strip()
+    with transaction.atomic():
+        # The sheet lock orders every save of this sheet against submitting it.
+        sheet = _locked_sheet(sheet)
+        _check_sheet_open(sheet)
+        if indicator.aspect.stage_id != sheet.stage_id:
+            raise ScoringError(_("This indicator does not belong to this stage."), "wrong_stage")
+        new_value = parse_value(value, indicator)
+        # get_or_create is race-safe with the unique (sheet, indicator) constraint; version 0 = never saved.
+        score, _created = Score.objects.get_or_create(sheet=sheet, indicator=indicator, defaults={"version": 0})
+        score = Score.objects.select_for_update().get(pk=score.pk)
+        if expected_version is not None and int(expected_version) != score.version:
+            raise ScoreConflict(score)
+        if score.value == new_value and score.comment == comment:
+            return SaveResult(score, changed=False)
+        ScoreChange.objects.create(
+            sheet=sheet,
+            indicator=indicator,
+            old_value=score.value,
+            new_value=new_value,
+            old_comment=score.comment,
+            new_comment=comment,
+            by=by,
+            source=source,
+            ip_address=ip or None,
+        )
+        score.value = new_value
+        score.comment = comment
+        score.version += 1
+        score.save(update_fields=["value", "comment", "version", "updated_at"])
+        return SaveResult(score, changed=True)
+
+
+def missing_indicators(sheet):
+    """The stage's indicators that have no value on this sheet yet, in sheet order."""
+    return list(
+        Indicator.objects.filter(aspect__stage_id=sheet.stage_id)
+        .exclude(scores__sheet=sheet, scores__value__isnull=False)
+        .select_related("aspect")
+        .order_by("aspect__order", "order")
+    )
+
+
+def submit_sheet(sheet, by):
+    """Submit (kirim) a complete sheet, which locks it; every indicator must have a value."""
+    with transaction.atomic():
+        sheet = _locked_sheet(sheet)
+        _check_sheet_open(sheet)
+        missing = missing_indicators(sheet)
+        if missing:
+            raise ScoringError(
+                _("Every indicator needs a score before the sheet is submitted. Missing: %(names)s.")
+                % {"names": "; ".join(indicator.name for indicator in missing)},
+                "incomplete",
+            )
+        sheet.status = ScoreSheet.Status.SUBMITTED
+        sheet.submitted_at = timezone.now()
+        sheet.save(update_fields=["status", "submitted_at"])
+        SheetEvent.objects.create(sheet=sheet, action=SheetEvent.Action.SUBMIT, by=by)
+        return sheet
+
+
+def reopen_sheet(sheet, by, reason):
+    """Reopen a submitted sheet so its assessor can change it: the province admin only, with a reason."""
+    reason = (reason or "").strip()
+    if not by.has_perm("assessments.reopen_sheet", sheet):
+        raise PermissionDenied(_("Only the province admin of this edition can reopen a sheet."))
+    if not reason:
+        raise ScoringError(_("Give the reason for reopening the sheet."), "reason_required")
+    with transaction.atomic():
+        sheet = _locked_sheet(sheet)
+        if sheet.status != ScoreSheet.Status.SUBMITTED:
+            raise ScoringError(_("Only a submitted sheet can be reopened."), "not_submitted")
+        if sheet.stage.edition.state != Edition.State.ASSESSMENT:
+            raise ScoringError(_("Sheets can only be reopened while the edition is in assessment."), "not_assessment")
+        sheet.status = ScoreSheet.Status.DRAFT
+        sheet.submitted_at = None
+        sheet.save(update_fields=["status", "submitted_at"])
+        SheetEvent.objects.create(sheet=sheet, action=SheetEvent.Action.REOPEN, by=by, reason=reason)
+        return sheet

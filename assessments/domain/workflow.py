@@ -1,0 +1,175 @@
+"""The life of an edition: draft → nomination → assessment → final → published.
+
+Moves go forward one step at a time. One move goes back: "reopen the assessment" from FINAL to
+ASSESSMENT, because a panel that finds a mistake after closing must be able to correct it before
+anything is published; once PUBLISHED the results are public and nothing moves any more.
+
+Preconditions of each move (checked on the locked edition row, inside the move's transaction):
+
+- to NOMINATION: at least one stage; every stage has aspects and every aspect indicators; the
+  configuration is valid (weights add up to 100 at every level, rubrics have their levels). From
+  here on kecamatan are nominated against these criteria, so they must be complete.
+- to ASSESSMENT: at least one accepted participant and no nomination still awaiting a decision.
+  The first stage's participants (StageEntry) are created from the accepted ones if it has none.
+- to FINAL: no score sheet still in progress or assigned but never started (conflicted pairs
+  excluded), and every stage has submitted sheets (a stage nobody scored would make the ranking
+  meaningless).
+- to PUBLISHED: the awards are confirmed and still match the final ranking
+  (``awards.publication_problems``); the move freezes the ranking (``awards.freeze_results``).
+- back to ASSESSMENT: none beyond the order of states.
+"""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Exists, OuterRef
+from django.utils.translation import gettext as _
+
+from assessments.domain.advancing import ensure_first_stage_entries
+from assessments.domain.configuration import export_configuration
+from assessments.domain.conflicts import assignments_without_conflict
+from assessments.domain.editions import validate_configuration
+from assessments.models import Edition, EditionTransition, Participant, ScoreSheet
+
+State = Edition.State
+
+FORWARD = {
+    State.DRAFT: State.NOMINATION,
+    State.NOMINATION: State.ASSESSMENT,
+    State.ASSESSMENT: State.FINAL,
+    State.FINAL: State.PUBLISHED,
+}
+BACKWARD = {State.FINAL: State.ASSESSMENT}
+
+
+def allowed_moves(edition):
+    """The states the edition may move to from its current state, forward first."""
+    return [state for state in (FORWARD.get(edition.state), BACKWARD.get(edition.state)) if state]
+
+
+def move_label(from_state, to_state):
+    labels = {
+        State.NOMINATION: _("Open nominations"),
+        State.ASSESSMENT: _("Start the assessment"),
+        State.FINAL: _("Make the results final"),
+        State.PUBLISHED: _("Publish the results"),
+    }
+    if BACKWARD.get(from_state) == to_state:
+        return _("Reopen the assessment")
+    return labels[to_state]
+
+
+def precondition_problems(edition, to_state):
+    """What stops the edition from moving to ``to_state`` (empty when nothing does)."""
+    check = {
+        State.NOMINATION: _to_nomination_problems,
+        State.ASSESSMENT: _to_assessment_problems,
+        State.FINAL: _to_final_problems,
+        State.PUBLISHED: _to_published_problems,
+    }.get(to_state)
+    if check is None or (edition.state, to_state) in BACKWARD.items():
+        return []
+    return check(edition)
+
+
+def _to_nomination_problems(edition):
+    data = export_configuration(edition)
+    problems = []
+    if not data["stages"]:
+        problems.append(_("The edition has no stage yet."))
+    for stage in data["stages"]:
+        if not stage["aspects"]:
+            problems.append(_("Stage “%(name)s” has no aspect yet.") % {"name": stage["name"]})
+        for aspect in stage["aspects"]:
+            if not aspect["indicators"]:
+                problems.append(
+                    _("Aspect “%(name)s” of stage “%(stage)s” has no indicator yet.")
+                    % {"name": aspect["name"], "stage": stage["name"]}
+                )
+    return problems + validate_configuration(data)
+
+
+def _to_assessment_problems(edition):
+    problems = []
+    counts = {status: 0 for status in Participant.Status.values}
+    for status in edition.participants.values_list("status", flat=True):
+        counts[status] += 1
+    if not counts[Participant.Status.ACCEPTED]:
+        problems.append(_("No participant has been accepted yet."))
+    if counts[Participant.Status.NOMINATED]:
+        problems.append(
+            _("%(count)s nomination(s) still await a decision.") % {"count": counts[Participant.Status.NOMINATED]}
+        )
+    if not edition.stages.exists():
+        problems.append(_("The edition has no stage yet."))
+    return problems
+
+
+def _to_final_problems(edition):
+    problems = []
+    in_progress = ScoreSheet.objects.filter(stage__edition=edition, status=ScoreSheet.Status.DRAFT).count()
+    if in_progress:
+        problems.append(_("%(count)s score sheet(s) are still in progress.") % {"count": in_progress})
+    any_sheet = ScoreSheet.objects.filter(
+        stage=OuterRef("stage"), assessor=OuterRef("assessor"), participant=OuterRef("participant")
+    )
+    for stage in edition.stages.order_by("order"):
+        if not stage.sheets.filter(status=ScoreSheet.Status.SUBMITTED).exists():
+            problems.append(_("Stage “%(name)s” has no submitted score sheet.") % {"name": stage.name})
+            continue
+        # Assigned sheets nobody opened are not "in progress" but still missing (conflicts excluded).
+        unopened = assignments_without_conflict(stage).exclude(Exists(any_sheet)).count()
+        if unopened:
+            problems.append(
+                _("Stage “%(name)s”: %(count)s assigned score sheet(s) have not been started.")
+                % {"name": stage.name, "count": unopened}
+            )
+    return problems
+
+
+def _to_published_problems(edition):
+    # The awards must be confirmed and still match the ranking (awards.py imports this module).
+    from assessments.domain.awards import publication_problems
+
+    return publication_problems(edition)
+
+
+def move_edition(edition, to_state, by):
+    """Move the edition to ``to_state`` on behalf of ``by``; recorded, all or nothing.
+
+    Raises PermissionDenied when ``by`` may not move this edition and ValidationError (with every
+    unmet precondition) when the move is not allowed now. Returns the recorded EditionTransition.
+    """
+    if not by.has_perm("assessments.move_edition", edition):
+        raise PermissionDenied(_("Only the province admin of this edition can change its state."))
+    with transaction.atomic():
+        # The row lock makes two admins clicking at once move the edition only once.
+        locked = Edition.objects.select_for_update().get(pk=edition.pk)
+        if to_state not in allowed_moves(locked):
+            raise ValidationError(
+                _("An edition in the state “%(state)s” cannot move to “%(to)s”.")
+                % {"state": locked.get_state_display(), "to": _state_label(to_state)}
+            )
+        problems = precondition_problems(locked, to_state)
+        if problems:
+            raise ValidationError(problems)
+        if to_state == State.ASSESSMENT and locked.state == State.NOMINATION:
+            # Explicit rows for the first stage, so that every stage's participants can be listed alike.
+            ensure_first_stage_entries(locked, by=by)
+        if to_state == State.PUBLISHED:
+            # Published results are frozen with the move: public pages, downloads and the API read them.
+            from assessments.domain.awards import freeze_results
+
+            freeze_results(locked)
+        from_state = locked.state
+        locked.state = to_state
+        locked.save(update_fields=["state"])
+        record = EditionTransition.objects.create(edition=locked, from_state=from_state, to_state=to_state, by=by)
+    edition.state = to_state
+    return record
+
+
+def _state_label(state):
+    try:
+        return State(state).label
+    except ValueError:
+        return str(state)

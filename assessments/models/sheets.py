@@ -1,0 +1,127 @@
+"""Score sheets, their scores, the append-only history of every change and reminders."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from assessments.models.criteria import Indicator
+from assessments.models.editions import Stage
+from assessments.models.participation import Participant
+
+
+class ScoreSheet(models.Model):
+    """One assessor's scores for one participant at one stage."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("In progress")
+        SUBMITTED = "submitted", _("Submitted")
+
+    stage = models.ForeignKey(Stage, models.CASCADE, related_name="sheets")
+    assessor = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="score_sheets")
+    participant = models.ForeignKey(Participant, models.CASCADE, related_name="score_sheets")
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("score sheet")
+        verbose_name_plural = _("score sheets")
+        constraints = [
+            models.UniqueConstraint(fields=["stage", "assessor", "participant"], name="score_sheet_unique"),
+            models.CheckConstraint(
+                condition=Q(status="draft") | Q(submitted_at__isnull=False), name="score_sheet_submitted_has_time"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.stage} · {self.participant} · {self.assessor}"
+
+
+class SheetEvent(models.Model):
+    """Append-only record of submitting and reopening a sheet."""
+
+    class Action(models.TextChoices):
+        SUBMIT = "submit", _("Submitted")
+        REOPEN = "reopen", _("Reopened")
+
+    sheet = models.ForeignKey(ScoreSheet, models.CASCADE, related_name="events")
+    action = models.CharField(max_length=10, choices=Action.choices)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+    reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(action="submit") | ~Q(reason=""), name="sheet_reopen_has_reason"),
+        ]
+
+
+class Score(models.Model):
+    """The current value of one indicator on one sheet; every change is also kept in ScoreChange."""
+
+    sheet = models.ForeignKey(ScoreSheet, models.CASCADE, related_name="scores")
+    indicator = models.ForeignKey(Indicator, models.PROTECT, related_name="scores")
+    value = models.DecimalField(_("score"), max_digits=6, decimal_places=2, null=True, blank=True)
+    comment = models.TextField(_("comment"), blank=True)
+    version = models.PositiveIntegerField(default=1, help_text="Raised on each change; guards against lost updates.")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("score")
+        verbose_name_plural = _("scores")
+        constraints = [models.UniqueConstraint(fields=["sheet", "indicator"], name="score_unique")]
+
+
+class ScoreChange(models.Model):
+    """Append-only history of every score change: who, when, old and new value, from where."""
+
+    class Source(models.TextChoices):
+        WEB = "web", _("Score sheet in the browser")
+        EXCEL = "excel", _("Excel upload")
+        ADMIN = "admin", _("Administrator")
+        IMPORT = "import", _("Data import")
+
+    sheet = models.ForeignKey(ScoreSheet, models.PROTECT, related_name="changes")
+    indicator = models.ForeignKey(Indicator, models.PROTECT, related_name="+")
+    old_value = models.DecimalField(max_digits=6, decimal_places=2, null=True, blank=True)
+    new_value = models.DecimalField(max_digits=6, decimal_places=2, null=True, blank=True)
+    old_comment = models.TextField(blank=True)
+    new_comment = models.TextField(blank=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+    source = models.CharField(max_length=10, choices=Source.choices)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        verbose_name = _("score change")
+        verbose_name_plural = _("score changes")
+
+
+class ReminderLog(models.Model):
+    """A reminder e-mail sent to an assessor about a stage's unfinished sheets.
+
+    Automatic reminders (the daily command) go out at most once per assessor, stage and day; the
+    partial unique constraint keeps two overlapping runs from both recording (and so both sending).
+    """
+
+    assessor = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, related_name="+")
+    stage = models.ForeignKey(Stage, models.CASCADE, related_name="reminders")
+    sent_on = models.DateField()
+    sent_at = models.DateTimeField(auto_now_add=True)
+    automatic = models.BooleanField(default=False)
+    sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+")
+    missing = models.PositiveIntegerField(help_text="How many unfinished sheets the e-mail listed for this stage.")
+
+    class Meta:
+        ordering = ["-sent_at", "pk"]
+        verbose_name = _("reminder sent")
+        verbose_name_plural = _("reminders sent")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assessor", "stage", "sent_on"],
+                condition=Q(automatic=True),
+                name="reminder_automatic_once_a_day",
+            ),
+        ]

@@ -1,0 +1,26 @@
+"""Which editions a person may see."""
+
+from assessments.models import Edition
+
+
+def editions_visible_to(user):
+    """Editions a user may see inside the portal: its province's (admins) or its own (assessors).
+
+    Provinces are separate tenants: nothing of another province is ever returned.
+    """
+    from sp2k.accounts.models import Role
+
+    if not user.is_authenticated:
+        return Edition.objects.filter(state=Edition.State.PUBLISHED)
+    if user.is_superuser:
+        return Edition.objects.all()
+    if user.role == Role.PROVINCE_ADMIN:
+        return Edition.objects.filter(province_id=user.province_id)
+    if user.role == Role.ASSESSOR:
+        return Edition.objects.filter(assessors__user=user)
+    province = user.scope_province_id
+    return (
+        Edition.objects.filter(province_id=province).exclude(state=Edition.State.DRAFT)
+        if province
+        else Edition.objects.none()
+    )

@@ -1,0 +1,166 @@
+"""Reads for score sheets: an assessor's list, one sheet's layout, a stage's progress, score history.
+
+Each function uses a fixed number of queries, whatever the number of participants or assessors.
+"""
+
+from collections import Counter
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import BooleanField, Exists, ExpressionWrapper, F, OuterRef, Prefetch, Q, Subquery
+
+from assessments.domain.ranking import with_totals
+from assessments.models import (
+    Aspect,
+    Assignment,
+    Conflict,
+    Indicator,
+    RubricLevel,
+    Score,
+    ScoreChange,
+    ScoreSheet,
+    StageEntry,
+)
+
+
+class SheetState:
+    NOT_STARTED = "not_started"
+    IN_PROGRESS = "in_progress"
+    SUBMITTED = "submitted"
+    EXCLUDED = "excluded"
+
+
+def _with_conflict_and_sheet(assignments):
+    """Annotate assignments with ``conflicted`` and their sheet's ``sheet_pk`` / ``sheet_status``."""
+    declared = Conflict.objects.filter(assessor=OuterRef("assessor"), participant=OuterRef("participant"))
+    sheets = ScoreSheet.objects.filter(
+        stage=OuterRef("stage"), assessor=OuterRef("assessor"), participant=OuterRef("participant")
+    )
+    return assignments.annotate(
+        declared_conflict=Exists(declared),
+        home_conflict=ExpressionWrapper(
+            Q(assessor__regency_id=F("participant__district__regency_id")), output_field=BooleanField()
+        ),
+        sheet_pk=Subquery(sheets.values("pk")[:1]),
+        sheet_status=Subquery(sheets.values("status")[:1]),
+    )
+
+
+def _state(row):
+    if row.declared_conflict or row.home_conflict:
+        return SheetState.EXCLUDED
+    if row.sheet_status == ScoreSheet.Status.SUBMITTED:
+        return SheetState.SUBMITTED
+    if row.sheet_pk:
+        return SheetState.IN_PROGRESS
+    return SheetState.NOT_STARTED
+
+
+def assessor_assignments(assessor):
+    """The assessor's assignments, by edition and stage, each with ``state`` and ``sheet_pk``.
+
+    Only assignments of participants that take part in the stage are listed.
+    """
+    entries = StageEntry.objects.filter(stage=OuterRef("stage"), participant=OuterRef("participant"))
+    rows = list(
+        _with_conflict_and_sheet(Assignment.objects.filter(assessor=assessor))
+        .filter(Exists(entries))
+        .select_related("stage__edition", "participant__district__regency")
+        .order_by("-stage__edition__year", "stage__edition__name", "stage__order", "participant__district__name")
+    )
+    for row in rows:
+        row.state = _state(row)
+    return rows
+
+
+@dataclass
+class SheetLayout:
+    aspects: list
+    total: Decimal
+    scored: int
+    count: int
+
+
+def sheet_layout(sheet):
+    """The sheet's aspects with their indicators (levels prefetched), each indicator with ``score`` and
+    ``current_evidence`` (the kecamatan's current files for it)."""
+    from assessments.domain.evidence import evidence_by_indicator
+
+    scores = {score.indicator_id: score for score in Score.objects.filter(sheet=sheet)}
+    evidence = evidence_by_indicator(sheet.participant, sheet.stage)
+    aspects = list(
+        Aspect.objects.filter(stage_id=sheet.stage_id)
+        .order_by("order")
+        .prefetch_related(
+            Prefetch(
+                "indicators",
+                queryset=Indicator.objects.order_by("order").prefetch_related(
+                    Prefetch("levels", queryset=RubricLevel.objects.order_by("value"))
+                ),
+            )
+        )
+    )
+    count = 0
+    for aspect in aspects:
+        for indicator in aspect.indicators.all():
+            indicator.score = scores.get(indicator.pk)
+            indicator.current_evidence = evidence.get(indicator.pk, [])
+            count += 1
+    scored = sum(1 for score in scores.values() if score.value is not None)
+    return SheetLayout(aspects=aspects, total=sheet_total(sheet), scored=scored, count=count)
+
+
+def sheet_total(sheet):
+    """The sheet's weighted total on 0–100 as the rankings compute it (unscored indicators count 0)."""
+    return with_totals(ScoreSheet.objects.filter(pk=sheet.pk)).values_list("total", flat=True).get()
+
+
+@dataclass
+class Progress:
+    participants: list
+    rows: list  # (assessor, [cell state or None per participant])
+    counts: Counter = field(default_factory=Counter)
+
+
+def stage_progress(stage):
+    """The stage's assessors × participants matrix of sheet states, and how many of each."""
+    participants = [
+        entry.participant
+        for entry in StageEntry.objects.filter(stage=stage)
+        .select_related("participant__district__regency")
+        .order_by("participant__district__regency__name", "participant__district__name")
+    ]
+    assignments = list(_with_conflict_and_sheet(Assignment.objects.filter(stage=stage)).select_related("assessor"))
+    column = {participant.pk: i for i, participant in enumerate(participants)}
+    by_assessor = {}
+    counts = Counter()
+    for row in assignments:
+        if row.participant_id not in column:
+            continue
+        assessor, cells = by_assessor.setdefault(row.assessor_id, (row.assessor, [None] * len(participants)))
+        state = _state(row)
+        cells[column[row.participant_id]] = state
+        counts[state] += 1
+    counts["missing"] = counts[SheetState.NOT_STARTED] + counts[SheetState.IN_PROGRESS]
+    rows = sorted(by_assessor.values(), key=lambda pair: (pair[0].full_name.lower(), pair[0].pk))
+    return Progress(participants=participants, rows=rows, counts=counts)
+
+
+def participant_history(participant):
+    """Every recorded score change of the participant, oldest first, with who, where and what."""
+    return (
+        ScoreChange.objects.filter(sheet__participant=participant)
+        .select_related("by", "indicator__aspect", "sheet__stage", "sheet__assessor")
+        .order_by("at", "pk")
+    )
+
+
+def assessor_stage_sheets(stage, assessor):
+    """(participant, sheet or None) for every participant the assessor scores at the stage, no conflicts."""
+    rows = (
+        _with_conflict_and_sheet(Assignment.objects.filter(stage=stage, assessor=assessor))
+        .filter(Exists(StageEntry.objects.filter(stage=OuterRef("stage"), participant=OuterRef("participant"))))
+        .select_related("participant__district__regency")
+        .order_by("participant__district__regency__name", "participant__district__name")
+    )
+    return [row for row in rows if not (row.declared_conflict or row.home_conflict)]

@@ -1,0 +1,1 @@
+"""The signed-in panel: province admins, assessors, regencies and kecamatan at work."""

@@ -1,0 +1,556 @@
+"""Editions: the list, the hub page of one edition, its state moves, copy/export/import, and its criteria.
+
+Every edition is looked up among those the user may see (``editions_visible_to``): an edition of
+another province does not exist for the user (404), whatever its id.
+"""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Count, Prefetch, ProtectedError, Q
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils.functional import cached_property
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.views.generic import FormView, ListView, TemplateView, UpdateView, View
+
+from assessments.domain import editions as services
+from assessments.domain import workflow
+from assessments.forms.editions import (
+    AspectForm,
+    ConfigurationImportForm,
+    EditionCopyForm,
+    EditionCreateForm,
+    EditionSettingsForm,
+    IndicatorForm,
+    RubricLevelFormSet,
+    StageForm,
+    TransitionForm,
+)
+from assessments.models import Aspect, Edition, Indicator, Participant, Stage
+from assessments.queries.editions import editions_visible_to
+from sp2k.permissions import PermissionRequiredMixin
+
+CLOSED_STATES = (Edition.State.FINAL, Edition.State.PUBLISHED)
+
+
+def _error_messages(error):
+    return error.messages if isinstance(error, ValidationError) else [str(error)]
+
+
+class EditionMixin:
+    """One edition from the URL, among those the user may see (else 404). List before PermissionRequiredMixin."""
+
+    def has_permission(self):
+        # Anonymous visitors go to the login page before any lookup.
+        return self.request.user.is_authenticated and super().has_permission()
+
+    @cached_property
+    def edition(self):
+        editions = editions_visible_to(self.request.user).select_related("province", "copied_from")
+        return get_object_or_404(editions, pk=self.kwargs["edition_pk"])
+
+    def get_permission_object(self):
+        return self.edition
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(edition=self.edition, **kwargs)
+
+    def detail_url(self):
+        return reverse("assessments:edition_detail", args=[self.edition.pk])
+
+
+class StageMixin(EditionMixin):
+    """One stage of the edition from the URL; the permission object is the stage."""
+
+    @cached_property
+    def stage(self):
+        stage = get_object_or_404(Stage, edition=self.edition, pk=self.kwargs["stage_pk"])
+        stage.edition = self.edition
+        return stage
+
+    def get_permission_object(self):
+        return self.stage
+
+    @cached_property
+    def editable(self):
+        return services.criteria_editable(self.stage)
+
+    def criteria_url(self):
+        return reverse("assessments:stage_criteria", args=[self.edition.pk, self.stage.pk])
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(stage=self.stage, editable=self.editable, **kwargs)
+
+
+class CriteriaEditMixin(StageMixin):
+    """Views that change a stage's criteria: refused once the stage has scores or the results are final."""
+
+    permission_required = "assessments.change_criteria"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and self.has_permission() and not self.editable:
+            messages.error(request, locked_message(self.stage))
+            return redirect(self.criteria_url())
+        return super().dispatch(request, *args, **kwargs)
+
+
+def locked_message(stage):
+    if stage.edition.state in (Edition.State.FINAL, Edition.State.PUBLISHED):
+        return _("The results are final: the criteria can no longer change.")
+    return _("This stage already has scores: its criteria can no longer change.")
+
+
+# --- editions ---
+
+
+class EditionListView(PermissionRequiredMixin, ListView):
+    permission_required = "assessments.view_edition_list"
+    template_name = "assessments/editions/edition_list.html"
+    context_object_name = "editions"
+
+    def get_queryset(self):
+        return (
+            editions_visible_to(self.request.user)
+            .select_related("province")
+            .annotate(
+                stage_count=Count("stages", distinct=True),
+                participant_count=Count(
+                    "participants", filter=Q(participants__status=Participant.Status.ACCEPTED), distinct=True
+                ),
+            )
+            .order_by("-year", "name")
+        )
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(can_create=self.request.user.has_perm("assessments.manage_editions"), **kwargs)
+
+
+class EditionCreateView(PermissionRequiredMixin, FormView):
+    permission_required = ("assessments.manage_editions", "assessments.create_edition_in_province")
+    template_name = "assessments/editions/edition_form.html"
+    form_class = EditionCreateForm
+
+    def get_permission_object(self):
+        # A province admin creates in its own province; a superuser picks one in the form.
+        # (An anonymous visitor has no province_id: refused below and sent to the login page.)
+        user = self.request.user
+        return user.province if getattr(user, "province_id", None) else None
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "province": self.get_permission_object()}
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        province = data["province"]
+        if not self.request.user.has_perm("assessments.create_edition_in_province", province):
+            raise PermissionDenied
+        try:
+            if data["copy_from"]:
+                edition = services.copy_edition(data["copy_from"], data["name"], data["year"])
+            else:
+                fields = {name: data[name] for name in form.Meta.fields}
+                edition = services.create_blank_edition(province, **fields)
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("The edition %(name)s was created as a draft.") % {"name": edition.name})
+        return redirect("assessments:edition_detail", edition.pk)
+
+
+class EditionDetailView(EditionMixin, PermissionRequiredMixin, TemplateView):
+    """The hub of an edition: its state and history, its stages, and the way to every other area."""
+
+    permission_required = "assessments.view_edition"
+    template_name = "assessments/editions/edition_detail.html"
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        edition = self.edition
+        can_manage = user.has_perm("assessments.change_edition", edition)
+        moves = []
+        if user.has_perm("assessments.move_edition", edition):
+            for state in workflow.allowed_moves(edition):
+                moves.append(
+                    {
+                        "state": state,
+                        "label": workflow.move_label(edition.state, state),
+                        "backward": workflow.BACKWARD.get(edition.state) == state,
+                        "problems": workflow.precondition_problems(edition, state),
+                    }
+                )
+        stages = list(services.stages_with_counts(edition))
+        for stage in stages:
+            stage.links = _stage_links(edition, stage) if can_manage else []
+        return super().get_context_data(
+            can_manage=can_manage,
+            moves=moves,
+            steps=_steps(edition.state),
+            weighted=edition.final_score == Edition.FinalScore.WEIGHTED_STAGES,
+            transitions=services.transitions(edition),
+            stages=stages,
+            stage_weight_problem=(
+                services.weight_total_problem([s.weight for s in stages], _("the stages in the final score"))
+                if stages and edition.final_score == Edition.FinalScore.WEIGHTED_STAGES
+                else None
+            ),
+            area_links=(
+                _edition_links(edition)
+                if can_manage
+                else _assessor_links(edition)
+                if user.has_perm("assessments.view_edition_list") and edition.state == Edition.State.ASSESSMENT
+                else []
+            ),
+            can_add_stage=can_manage and edition.state in (Edition.State.DRAFT, Edition.State.NOMINATION),
+            **kwargs,
+        )
+
+
+def _steps(current):
+    states = list(Edition.State)
+    index = states.index(Edition.State(current))
+    return [
+        {"label": state.label, "status": "done" if i < index else "current" if i == index else "todo"}
+        for i, state in enumerate(states)
+    ]
+
+
+def _link(name, label, *args):
+    return {"url": reverse(f"assessments:{name}", args=args), "label": label}
+
+
+def _edition_links(edition):
+    return [
+        _link("participant_list", _("Participants and nominations"), edition.pk),
+        _link("assessor_list", _("Assessors"), edition.pk),
+        _link("final_ranking", _("Final ranking"), edition.pk),
+        _link("awards", _("Awards and publication"), edition.pk),
+        {"url": reverse("documents:edition", args=[edition.pk]), "label": _("Documents")},
+    ]
+
+
+def _assessor_links(edition):
+    return [
+        _link("my_sheets", _("My score sheets")),
+        _link("conflict_declare", _("Declare a conflict of interest"), edition.pk),
+    ]
+
+
+def _stage_links(edition, stage):
+    return [
+        _link("stage_progress", _("Progress"), stage.pk),
+        _link("assignment_matrix", _("Assignments"), edition.pk, stage.pk),
+        _link("stage_ranking", _("Ranking"), stage.pk),
+    ]
+
+
+class EditionTransitionView(EditionMixin, PermissionRequiredMixin, View):
+    permission_required = "assessments.move_edition"
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        form = TransitionForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, _("Choose a state to move to."))
+            return redirect(self.detail_url())
+        try:
+            record = workflow.move_edition(self.edition, form.cleaned_data["to_state"], by=request.user)
+        except ValidationError as error:
+            for message in _error_messages(error):
+                messages.error(request, message)
+        else:
+            messages.success(
+                request, _("The edition is now in the state “%(state)s”.") % {"state": record.get_to_state_display()}
+            )
+        return redirect(self.detail_url())
+
+
+class EditionSettingsView(EditionMixin, PermissionRequiredMixin, UpdateView):
+    permission_required = "assessments.change_edition"
+    template_name = "assessments/editions/edition_settings.html"
+    form_class = EditionSettingsForm
+
+    def dispatch(self, request, *args, **kwargs):
+        # The settings decide how the results are computed: frozen once they are final.
+        if request.user.is_authenticated and self.has_permission() and self.edition.state in CLOSED_STATES:
+            messages.error(request, _("The results are final: the settings can no longer change."))
+            return redirect(self.detail_url())
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_object(self, queryset=None):
+        return self.edition
+
+    def form_valid(self, form):
+        form.save()
+        messages.success(self.request, _("The settings were saved."))
+        return redirect(self.detail_url())
+
+
+class EditionCopyView(EditionMixin, PermissionRequiredMixin, FormView):
+    permission_required = "assessments.change_edition"
+    template_name = "assessments/editions/edition_copy.html"
+    form_class = EditionCopyForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "source": self.edition}
+
+    def form_valid(self, form):
+        try:
+            copy = services.copy_edition(self.edition, form.cleaned_data["name"], form.cleaned_data["year"])
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.form_invalid(form)
+        messages.success(
+            self.request,
+            _("%(name)s was created as a draft copy of %(source)s.") % {"name": copy.name, "source": self.edition.name},
+        )
+        return redirect("assessments:edition_detail", copy.pk)
+
+
+class EditionExportView(EditionMixin, PermissionRequiredMixin, View):
+    permission_required = "assessments.change_edition"
+
+    def get(self, request, *args, **kwargs):
+        kind = request.GET.get("format", "json")
+        if kind == "json":
+            body, content_type = services.export_json(self.edition), "application/json"
+        elif kind == "yaml":
+            body, content_type = services.export_yaml(self.edition), "application/yaml"
+        else:
+            raise Http404(_("Unknown export format."))
+        response = HttpResponse(body, content_type=f"{content_type}; charset=utf-8")
+        filename = f"{slugify(self.edition.name) or 'edisi'}.{kind}"
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
+
+
+class EditionImportView(EditionMixin, PermissionRequiredMixin, FormView):
+    permission_required = "assessments.change_edition"
+    template_name = "assessments/editions/edition_import.html"
+    form_class = ConfigurationImportForm
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            importable=self.edition.state == Edition.State.DRAFT and not services.edition_has_scores(self.edition),
+            **kwargs,
+        )
+
+    def form_valid(self, form):
+        try:
+            data = services.parse_configuration_file(form.cleaned_data["file"])
+            services.import_configuration(self.edition, data)
+        except ValidationError as error:
+            return self.render_to_response(self.get_context_data(form=form, import_errors=error.messages))
+        messages.success(self.request, _("The configuration was imported."))
+        return redirect(self.detail_url())
+
+
+# --- stages and criteria ---
+
+
+class StageCreateView(EditionMixin, PermissionRequiredMixin, FormView):
+    permission_required = "assessments.change_edition"
+    template_name = "assessments/editions/item_form.html"
+    form_class = StageForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "edition": self.edition}
+
+    def get_initial(self):
+        return {"order": services.next_order(self.edition.stages.all())}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(title=_("New stage"), back_url=self.detail_url(), **kwargs)
+
+    def form_valid(self, form):
+        try:
+            stage = services.add_stage(self.edition, form.save(commit=False))
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("The stage was added; now give it aspects and indicators."))
+        return redirect("assessments:stage_criteria", self.edition.pk, stage.pk)
+
+
+class StageCriteriaView(StageMixin, PermissionRequiredMixin, TemplateView):
+    """A stage's settings, aspects and indicators with their weight sums; settings are saved here."""
+
+    permission_required = "assessments.change_criteria"
+    template_name = "assessments/editions/stage_criteria.html"
+
+    def get_form(self):
+        return StageForm(self.request.POST or None, instance=self.stage, edition=self.edition)
+
+    def get_context_data(self, **kwargs):
+        aspects = list(
+            self.stage.aspects.prefetch_related(
+                Prefetch("indicators", queryset=Indicator.objects.prefetch_related("levels").order_by("order"))
+            ).order_by("order")
+        )
+        stage_label = _("the aspects of stage “%(name)s”") % {"name": self.stage.name}
+        aspect_problem = services.weight_total_problem([a.weight for a in aspects], stage_label) if aspects else None
+        for aspect in aspects:
+            indicators = aspect.indicators.all()
+            aspect.indicator_total = services.weight_total([i.weight for i in indicators])
+            aspect.weight_problem = (
+                services.weight_total_problem(
+                    [i.weight for i in indicators], _("the indicators of “%(name)s”") % {"name": aspect.name}
+                )
+                if indicators
+                else _("This aspect has no indicator yet.")
+            )
+        kwargs.setdefault("form", self.get_form())
+        return super().get_context_data(
+            aspects=aspects,
+            aspect_total=services.weight_total([a.weight for a in aspects]),
+            aspect_problem=aspect_problem,
+            locked_message=None if self.editable else locked_message(self.stage),
+            can_delete_stage=self.editable and self.edition.state in (Edition.State.DRAFT, Edition.State.NOMINATION),
+            **kwargs,
+        )
+
+    def post(self, request, *args, **kwargs):
+        if not self.editable:
+            messages.error(request, locked_message(self.stage))
+            return redirect(self.criteria_url())
+        form = self.get_form()
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(form=form))
+        form.save()
+        messages.success(request, _("The stage settings were saved."))
+        return redirect(self.criteria_url())
+
+
+class StageDeleteView(CriteriaEditMixin, PermissionRequiredMixin, View):
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        try:
+            services.delete_stage(self.stage)
+        except ValidationError as error:
+            messages.error(request, " ".join(_error_messages(error)))
+            return redirect(self.criteria_url())
+        messages.success(request, _("The stage %(name)s was removed.") % {"name": self.stage.name})
+        return redirect(self.detail_url())
+
+
+def _warn_weights(request, problem):
+    """After a save: the level is allowed to be incomplete for now, but the admin must see it."""
+    if problem:
+        messages.warning(request, problem)
+
+
+class AspectFormView(CriteriaEditMixin, PermissionRequiredMixin, FormView):
+    template_name = "assessments/editions/item_form.html"
+    form_class = AspectForm
+
+    @cached_property
+    def aspect(self):
+        if "aspect_pk" not in self.kwargs:
+            return None
+        return get_object_or_404(Aspect, stage=self.stage, pk=self.kwargs["aspect_pk"])
+
+    def get_form_kwargs(self):
+        kwargs = {**super().get_form_kwargs(), "stage": self.stage, "instance": self.aspect}
+        return kwargs
+
+    def get_initial(self):
+        return {} if self.aspect else {"order": services.next_order(self.stage.aspects.all())}
+
+    def get_context_data(self, **kwargs):
+        title = _("Edit aspect") if self.aspect else _("New aspect")
+        form = kwargs.get("form") or self.get_form()
+        return super().get_context_data(
+            title=title, back_url=self.criteria_url(), weight_note=form.weight_note(), level=_("aspects"), **kwargs
+        )
+
+    @transaction.atomic
+    def form_valid(self, form):
+        form.save()
+        aspects = self.stage.aspects.values_list("weight", flat=True)
+        _warn_weights(
+            self.request,
+            services.weight_total_problem(aspects, _("the aspects of stage “%(name)s”") % {"name": self.stage.name}),
+        )
+        messages.success(self.request, _("The aspect was saved."))
+        return redirect(self.criteria_url())
+
+
+class IndicatorFormView(CriteriaEditMixin, PermissionRequiredMixin, FormView):
+    template_name = "assessments/editions/indicator_form.html"
+    form_class = IndicatorForm
+
+    @cached_property
+    def aspect(self):
+        return get_object_or_404(Aspect, stage=self.stage, pk=self.kwargs["aspect_pk"])
+
+    @cached_property
+    def indicator(self):
+        if "indicator_pk" not in self.kwargs:
+            return None
+        return get_object_or_404(Indicator, aspect=self.aspect, pk=self.kwargs["indicator_pk"])
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "aspect": self.aspect, "instance": self.indicator}
+
+    def get_initial(self):
+        return {} if self.indicator else {"order": services.next_order(self.aspect.indicators.all())}
+
+    def get_levels(self):
+        return RubricLevelFormSet(self.request.POST or None, instance=self.indicator or Indicator(), prefix="levels")
+
+    def get_context_data(self, **kwargs):
+        form = kwargs.get("form") or self.get_form()
+        kwargs.setdefault("levels", self.get_levels())
+        return super().get_context_data(
+            title=_("Edit indicator") if self.indicator else _("New indicator"),
+            aspect=self.aspect,
+            back_url=self.criteria_url(),
+            weight_note=form.weight_note(),
+            level=_("indicators of this aspect"),
+            **kwargs,
+        )
+
+    def post(self, request, *args, **kwargs):
+        form = self.get_form()
+        levels = self.get_levels()
+        levels.check_against(form)
+        if not (form.is_valid() and levels.is_valid()):
+            return self.render_to_response(self.get_context_data(form=form, levels=levels))
+        with transaction.atomic():
+            indicator = form.save()
+            levels.instance = indicator
+            if indicator.scale == Indicator.Scale.RUBRIC:
+                levels.save()
+        weights = self.aspect.indicators.values_list("weight", flat=True)
+        _warn_weights(
+            request,
+            services.weight_total_problem(weights, _("the indicators of “%(name)s”") % {"name": self.aspect.name}),
+        )
+        messages.success(request, _("The indicator was saved."))
+        return redirect(self.criteria_url())
+
+
+class CriteriaItemDeleteView(CriteriaEditMixin, PermissionRequiredMixin, View):
+    """Remove an aspect (with its indicators) or an indicator."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        if "indicator_pk" in kwargs:
+            item = get_object_or_404(
+                Indicator, aspect__stage=self.stage, aspect_id=kwargs["aspect_pk"], pk=kwargs["indicator_pk"]
+            )
+        else:
+            item = get_object_or_404(Aspect, stage=self.stage, pk=kwargs["aspect_pk"])
+        try:
+            item.delete()
+        except ProtectedError:
+            # Evidence already uploaded for an indicator keeps it (and its aspect) in place.
+            message = _("“%(name)s” has evidence uploaded for it and cannot be removed.")
+            messages.error(request, message % {"name": item.name})
+            return redirect(self.criteria_url())
+        messages.success(request, _("“%(name)s” was removed.") % {"name": item.name})
+        return redirect(self.criteria_url())

@@ -1,0 +1,324 @@
+"""Participants (nominations), assessors, assignments and reminders of an edition."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.utils.functional import cached_property
+from django.utils.translation import gettext as _
+from django.views.generic import TemplateView, View
+
+from assessments.domain import assignments, nominations, reminders
+from assessments.domain.conflicts import has_conflict
+from assessments.forms.participants import AddAssessorForm, AutoAssignForm, ConflictForm, DecideForm, NominateForm
+from assessments.models import Edition, Participant, Stage
+from assessments.queries.editions import editions_visible_to
+from sp2k.accounts.models import Role, User
+from sp2k.permissions import PermissionRequiredMixin
+
+
+def _error_text(error):
+    return " ".join(error.messages)
+
+
+class EditionMixin:
+    """The edition of the URL, looked up among those the user may see (another province's: 404).
+
+    Listed before PermissionRequiredMixin so that the edition is the permission object.
+    """
+
+    def has_permission(self):
+        # Anonymous visitors go to the login page before any lookup.
+        return self.request.user.is_authenticated and super().has_permission()
+
+    @cached_property
+    def edition(self):
+        return get_object_or_404(
+            editions_visible_to(self.request.user).select_related("province"), pk=self.kwargs["edition_pk"]
+        )
+
+    def get_permission_object(self):
+        return self.edition
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(edition=self.edition, **kwargs)
+
+
+class StageMixin(EditionMixin):
+    @cached_property
+    def stage(self):
+        return get_object_or_404(Stage.objects.filter(edition=self.edition), pk=self.kwargs["stage_pk"])
+
+    def get_context_data(self, **kwargs):
+        stages = list(self.edition.stages.order_by("order"))
+        return super().get_context_data(stage=self.stage, stages=stages, **kwargs)
+
+
+# --- nominations ---
+
+
+class ParticipantListView(EditionMixin, PermissionRequiredMixin, TemplateView):
+    permission_required = "assessments.view_participants"
+    template_name = "assessments/participants/participant_list.html"
+
+    def get_context_data(self, nominate_form=None, **kwargs):
+        user = self.request.user
+        edition = self.edition
+        is_open = edition.state == Edition.State.NOMINATION
+        context = {
+            "nominations": nominations.nominations_visible_to(user, edition),
+            "is_open": is_open,
+            "counts": nominations.status_counts(edition),
+            "can_decide": user.has_perm("assessments.decide_participant", edition) and is_open,
+        }
+        if user.role == Role.REGENCY_ADMIN:
+            context["quota_left"] = nominations.quota_left(edition, user.regency)
+            if is_open and context["quota_left"]:
+                context["nominate_form"] = nominate_form or NominateForm(
+                    districts=nominations.nominable_districts(edition, user.regency)
+                )
+        return super().get_context_data(**context, **kwargs)
+
+
+class NominateView(EditionMixin, PermissionRequiredMixin, View):
+    permission_required = "assessments.nominate"
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        form = NominateForm(request.POST, districts=nominations.nominable_districts(self.edition, request.user.regency))
+        if form.is_valid():
+            try:
+                participant = nominations.nominate(self.edition, form.cleaned_data["district"], request.user)
+            except ValidationError as error:
+                messages.error(request, _error_text(error))
+            else:
+                messages.success(request, _("Kecamatan %(name)s was nominated.") % {"name": participant.district.name})
+        else:
+            messages.error(request, _("Choose one of your regency's kecamatan that is not nominated yet."))
+        return redirect("assessments:participant_list", edition_pk=self.edition.pk)
+
+
+class ParticipantDecideView(EditionMixin, PermissionRequiredMixin, View):
+    permission_required = "assessments.decide_participant"
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        participant = get_object_or_404(
+            Participant.objects.select_related("district"), edition=self.edition, pk=kwargs["participant_pk"]
+        )
+        form = DecideForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        else:
+            try:
+                nominations.decide(participant, form.accept, form.cleaned_data["reason"], request.user)
+            except ValidationError as error:
+                messages.error(request, _error_text(error))
+            else:
+                text = _("%(name)s was accepted.") if form.accept else _("%(name)s was rejected.")
+                messages.success(request, text % {"name": participant.district.name})
+        return redirect("assessments:participant_list", edition_pk=self.edition.pk)
+
+
+# --- assessors ---
+
+
+class AssessorListView(EditionMixin, PermissionRequiredMixin, TemplateView):
+    permission_required = "assessments.manage_assessors"
+    template_name = "assessments/participants/assessor_list.html"
+
+    def get_context_data(self, **kwargs):
+        edition = self.edition
+        stages = list(edition.stages.order_by("order"))
+        last = reminders.last_reminders(edition)
+        return super().get_context_data(
+            assessors=assignments.edition_assessors(edition),
+            conflicts=assignments.declared_conflicts(edition),
+            add_form=AddAssessorForm(candidates=assignments.assessor_candidates(edition)),
+            stages=[(stage, last.get(stage.pk)) for stage in stages],
+            under_assessment=edition.state == Edition.State.ASSESSMENT,
+            **kwargs,
+        )
+
+
+class AssessorAddView(EditionMixin, PermissionRequiredMixin, View):
+    permission_required = "assessments.manage_assessors"
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        form = AddAssessorForm(request.POST, candidates=assignments.assessor_candidates(self.edition))
+        if form.is_valid():
+            try:
+                assignments.add_assessor(self.edition, form.cleaned_data["user"])
+            except ValidationError as error:
+                messages.error(request, _error_text(error))
+            else:
+                messages.success(request, _("%(name)s was added as an assessor.") % {"name": form.cleaned_data["user"]})
+        else:
+            messages.error(request, _("Choose an active assessor account of this province."))
+        return redirect("assessments:assessor_list", edition_pk=self.edition.pk)
+
+
+class AssessorRemoveView(EditionMixin, PermissionRequiredMixin, View):
+    permission_required = "assessments.manage_assessors"
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        user = get_object_or_404(User, pk=kwargs["user_pk"], assessor_memberships__edition=self.edition)
+        try:
+            assignments.remove_assessor(self.edition, user)
+        except ValidationError as error:
+            messages.error(request, _error_text(error))
+        else:
+            messages.success(request, _("%(name)s is no longer an assessor of this edition.") % {"name": user})
+        return redirect("assessments:assessor_list", edition_pk=self.edition.pk)
+
+
+# --- assignments ---
+
+
+class AssignmentMatrixView(StageMixin, PermissionRequiredMixin, TemplateView):
+    """GET: the matrix. POST (htmx, one checkbox): assign or unassign one pair, answer with the cell."""
+
+    permission_required = "assessments.manage_assessors"
+    template_name = "assessments/participants/assignment_matrix.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            matrix=assignments.assignment_matrix(self.stage),
+            auto_form=AutoAssignForm(),
+            editable=self.edition.state not in assignments.CLOSED_STATES,
+            locked=self.edition.state in assignments.CLOSED_STATES,
+            **kwargs,
+        )
+
+    def post(self, request, *args, **kwargs):
+        try:
+            assessor_id, participant_id = (int(part) for part in request.POST.get("pair", "").split("-"))
+        except ValueError:
+            raise Http404 from None
+        assessor = get_object_or_404(User, pk=assessor_id, assessor_memberships__edition=self.edition)
+        participant = get_object_or_404(
+            Participant.objects.select_related("district"), pk=participant_id, edition=self.edition
+        )
+        wanted = request.POST.get("assigned") == "on"
+        error = ""
+        try:
+            assignments.set_assignment(self.stage, assessor, participant, wanted)
+        except ValidationError as exc:
+            error = _error_text(exc)
+        conflict = ""
+        if has_conflict(assessor, participant):
+            conflict = "home" if assessor.regency_id == participant.district.regency_id else "declared"
+        cell = assignments.Cell(
+            assessor,
+            participant,
+            self.stage.assignments.filter(assessor=assessor, participant=participant).exists(),
+            conflict,
+            self.stage.sheets.filter(assessor=assessor, participant=participant).exists(),
+        )
+        context = {"cell": cell, "stage": self.stage, "edition": self.edition, "error": error, "locked": False}
+        response = TemplateResponse(request, "assessments/participants/_cell.html", context)
+        if not request.htmx:
+            if error:
+                messages.error(request, error)
+            return redirect("assessments:assignment_matrix", edition_pk=self.edition.pk, stage_pk=self.stage.pk)
+        return response
+
+
+class AutoAssignView(StageMixin, PermissionRequiredMixin, TemplateView):
+    """POST mode=all: assign everyone. POST mode=propose: show a k-per-participant proposal (nothing
+    saved). POST mode=apply: recompute the same proposal and save it, if nothing changed meanwhile."""
+
+    permission_required = "assessments.manage_assessors"
+    template_name = "assessments/participants/assignment_proposal.html"
+    http_method_names = ["post"]
+
+    def to_matrix(self):
+        return redirect("assessments:assignment_matrix", edition_pk=self.edition.pk, stage_pk=self.stage.pk)
+
+    def post(self, request, *args, **kwargs):
+        mode = request.POST.get("mode")
+        try:
+            if mode == "all":
+                added = assignments.assign_all(self.stage)
+                messages.success(request, _("%(count)d assignments were added.") % {"count": added})
+                return self.to_matrix()
+            form = AutoAssignForm(request.POST)
+            if not form.is_valid() or mode not in ("propose", "apply"):
+                messages.error(request, _("Give the number of assessors per participant (at least 1)."))
+                return self.to_matrix()
+            proposal = assignments.propose_k_per_participant(
+                self.stage, form.cleaned_data["k"], form.cleaned_data["seed"]
+            )
+            if mode == "apply":
+                if request.POST.get("fingerprint") == proposal.fingerprint:
+                    added, removed = assignments.apply_proposal(proposal)
+                    messages.success(
+                        request,
+                        _("The assignments were saved: %(added)d added, %(removed)d removed.")
+                        % {"added": added, "removed": removed},
+                    )
+                    return self.to_matrix()
+                messages.warning(request, _("Assessors or participants changed meanwhile; check the new proposal."))
+        except ValidationError as error:
+            messages.error(request, _error_text(error))
+            return self.to_matrix()
+        return self.render_to_response(self.get_context_data(proposal=proposal, form=form))
+
+
+# --- reminders and conflicts ---
+
+
+class SendRemindersView(EditionMixin, PermissionRequiredMixin, View):
+    permission_required = "assessments.send_reminders"
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        stage = None
+        if request.POST.get("stage"):
+            stage = get_object_or_404(Stage, edition=self.edition, pk=request.POST["stage"])
+        if self.edition.state != Edition.State.ASSESSMENT:
+            messages.error(request, _("Reminders are sent only while the edition is in assessment."))
+        else:
+            sent = reminders.send_reminders(edition=self.edition, stage=stage, by=request.user)
+            if sent:
+                messages.success(request, _("%(count)d reminder e-mails were sent.") % {"count": sent})
+            else:
+                messages.info(
+                    request, _("No reminder was needed: no assessor with an e-mail address has unfinished sheets.")
+                )
+        if stage is not None:
+            return redirect("assessments:assignment_matrix", edition_pk=self.edition.pk, stage_pk=stage.pk)
+        return redirect("assessments:assessor_list", edition_pk=self.edition.pk)
+
+
+class ConflictDeclareView(EditionMixin, PermissionRequiredMixin, TemplateView):
+    permission_required = "assessments.declare_conflict"
+    template_name = "assessments/participants/conflict_declare.html"
+
+    def get_context_data(self, form=None, **kwargs):
+        return super().get_context_data(
+            form=form or ConflictForm(edition=self.edition),
+            my_conflicts=assignments.declared_conflicts(self.edition).filter(assessor=self.request.user),
+            **kwargs,
+        )
+
+    def post(self, request, *args, **kwargs):
+        form = ConflictForm(request.POST, edition=self.edition)
+        if form.is_valid():
+            try:
+                assignments.declare_conflict(
+                    request.user, form.cleaned_data["participant"], form.cleaned_data["reason"]
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(
+                    request,
+                    _("Your conflict of interest with %(name)s was recorded; you will not score it.")
+                    % {"name": form.cleaned_data["participant"].district.name},
+                )
+                return redirect("assessments:conflict_declare", edition_pk=self.edition.pk)
+        return self.render_to_response(self.get_context_data(form=form))

@@ -1,0 +1,126 @@
+"""Rankings: a stage's, the final one, and how one participant's score was made; advancing the top N."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import TemplateView
+
+from assessments.domain import advancing, ranking
+from assessments.models import Participant, Stage, StageAdvance
+from sp2k.permissions import PermissionRequiredMixin
+
+
+class StageRankingView(PermissionRequiredMixin, TemplateView):
+    permission_required = "assessments.view_ranking"
+    template_name = "assessments/ranking/stage_ranking.html"
+
+    def get_permission_object(self):
+        if not hasattr(self, "stage"):
+            self.stage = get_object_or_404(Stage.objects.select_related("edition"), pk=self.kwargs["stage_pk"])
+        return self.stage.edition
+
+    def get_context_data(self, **kwargs):
+        stage, user = self.stage, self.request.user
+        can_advance = user.has_perm("assessments.advance_stage", stage.edition)
+        context = {
+            "stage": stage,
+            "edition": stage.edition,
+            "rows": ranking.stage_ranking(stage),
+            "outlier_points": ranking.OUTLIER_POINTS,
+            "can_advance": can_advance,
+        }
+        if can_advance:
+            context.update(
+                next_stage=advancing.next_stage(stage),
+                active_advance=advancing.active_advance(stage),
+                default_n=stage.advance_count or 1,
+            )
+        return super().get_context_data(**context, **kwargs)
+
+
+class StageAdvanceView(PermissionRequiredMixin, View):
+    permission_required = "assessments.advance_stage"
+    http_method_names = ["post"]
+
+    def get_permission_object(self):
+        self.stage = get_object_or_404(Stage.objects.select_related("edition"), pk=self.kwargs["stage_pk"])
+        return self.stage.edition
+
+    def post(self, request, stage_pk):
+        try:
+            n = int(request.POST.get("n", ""))
+        except ValueError:
+            n = None
+        try:
+            result = advancing.advance_top_n(self.stage, n, request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(
+                request, _("%(count)d participants go on to the next stage.") % {"count": len(result.advanced)}
+            )
+            if result.tied_at_cut:
+                messages.warning(
+                    request,
+                    _("%(extra)d more than %(n)d, because they tie at the cut.")
+                    % {"extra": result.tied_at_cut, "n": n},
+                )
+        return redirect("assessments:stage_ranking", stage_pk=self.stage.pk)
+
+
+class StageAdvanceRevertView(PermissionRequiredMixin, View):
+    permission_required = "assessments.advance_stage"
+    http_method_names = ["post"]
+
+    def get_permission_object(self):
+        self.advance = get_object_or_404(
+            StageAdvance.objects.select_related("from_stage__edition"), pk=self.kwargs["advance_pk"]
+        )
+        return self.advance.from_stage.edition
+
+    def post(self, request, advance_pk):
+        try:
+            advancing.revert_advance(self.advance, request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("The advance was reverted."))
+        return redirect("assessments:stage_ranking", stage_pk=self.advance.from_stage_id)
+
+
+class FinalRankingView(PermissionRequiredMixin, TemplateView):
+    permission_required = "assessments.view_ranking"
+    template_name = "assessments/ranking/final_ranking.html"
+
+    def get_permission_object(self):
+        if not hasattr(self, "edition"):
+            from assessments.models import Edition
+
+            self.edition = get_object_or_404(Edition, pk=self.kwargs["edition_pk"])
+        return self.edition
+
+    def get_context_data(self, **kwargs):
+        rows = ranking.final_ranking(self.edition)
+        stages = [stage for stage, _score in rows[0].stage_scores] if rows else []
+        return super().get_context_data(edition=self.edition, rows=rows, stages=stages, **kwargs)
+
+
+class ParticipantExplanationView(PermissionRequiredMixin, TemplateView):
+    permission_required = "assessments.view_ranking"
+    template_name = "assessments/ranking/participant_explanation.html"
+
+    def get_permission_object(self):
+        if not hasattr(self, "participant"):
+            self.participant = get_object_or_404(
+                Participant.objects.select_related("edition", "district__regency"),
+                pk=self.kwargs["participant_pk"],
+                status=Participant.Status.ACCEPTED,
+            )
+        return self.participant.edition
+
+    def get_context_data(self, **kwargs):
+        explanation = ranking.explain(self.participant)
+        show_names = self.request.user.has_perm("assessments.view_assessor_names", self.participant.edition)
+        return super().get_context_data(explanation=explanation, show_names=show_names, **kwargs)

@@ -1,0 +1,289 @@
+"""Score entry screens: my sheets, one sheet (saving itself field by field), progress, history, Excel."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import get_format
+from django.utils.functional import cached_property
+from django.utils.translation import gettext as _
+from django.views.generic import FormView, TemplateView, View
+
+from assessments.domain import scoring
+from assessments.domain.conflicts import has_conflict
+from assessments.domain.spreadsheets import apply_upload, build_workbook
+from assessments.forms.sheets import ExcelUploadForm, ReopenForm, ScoreSaveForm
+from assessments.models import Assignment, Edition, Indicator, Participant, ScoreChange, ScoreSheet, SheetEvent, Stage
+from assessments.queries import sheets
+from sp2k.permissions import PermissionRequiredMixin
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def client_ip(request):
+    return request.META.get("REMOTE_ADDR") or None
+
+
+class MySheetsView(PermissionRequiredMixin, TemplateView):
+    permission_required = "assessments.view_my_sheets"
+    template_name = "assessments/sheets/my_sheets.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(rows=sheets.assessor_assignments(self.request.user), **kwargs)
+
+
+class StageParticipantMixin:
+    """The stage and participant named in the URL (listed before PermissionRequiredMixin)."""
+
+    @cached_property
+    def stage(self):
+        return get_object_or_404(Stage.objects.select_related("edition"), pk=self.kwargs["stage_pk"])
+
+    @cached_property
+    def participant(self):
+        return get_object_or_404(
+            Participant.objects.select_related("district__regency"),
+            pk=self.kwargs["participant_pk"],
+            edition_id=self.stage.edition_id,
+        )
+
+    def get_permission_object(self):
+        return self.stage
+
+
+class SheetOpenView(StageParticipantMixin, PermissionRequiredMixin, TemplateView):
+    """Start (or go back to) the assessor's sheet for a participant; starting is a POST."""
+
+    permission_required = "assessments.open_sheet"
+    template_name = "assessments/sheets/open.html"
+
+    def get(self, request, *args, **kwargs):
+        existing = ScoreSheet.objects.filter(
+            stage=self.stage, participant=self.participant, assessor=request.user
+        ).first()
+        if existing is not None:
+            return redirect("assessments:sheet", sheet_pk=existing.pk)
+        # The stage perm only says "assessor of this stage"; the offer to start must not reach an
+        # assessor whom open_sheet() would refuse (not assigned to this participant, or in conflict).
+        assigned = Assignment.objects.filter(stage=self.stage, participant=self.participant, assessor=request.user)
+        if not assigned.exists() or has_conflict(request.user, self.participant):
+            raise PermissionDenied
+        return super().get(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        sheet = scoring.open_sheet(self.stage, self.participant, request.user)
+        return redirect("assessments:sheet", sheet_pk=sheet.pk)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(stage=self.stage, participant=self.participant, **kwargs)
+
+
+class SheetMixin:
+    """The sheet named in the URL, with what its pages show (listed before PermissionRequiredMixin)."""
+
+    @cached_property
+    def sheet(self):
+        return get_object_or_404(
+            ScoreSheet.objects.select_related("stage__edition", "participant__district__regency", "assessor"),
+            pk=self.kwargs["sheet_pk"],
+        )
+
+    def get_permission_object(self):
+        return self.sheet
+
+    def can_edit(self):
+        return (
+            self.request.user.has_perm("assessments.score_sheet", self.sheet)
+            and self.sheet.status == ScoreSheet.Status.DRAFT
+            and self.sheet.stage.edition.state == Edition.State.ASSESSMENT
+        )
+
+
+class SheetView(SheetMixin, PermissionRequiredMixin, TemplateView):
+    permission_required = "assessments.view_sheet"
+    template_name = "assessments/sheets/sheet.html"
+
+    def get_context_data(self, **kwargs):
+        sheet = self.sheet
+        user = self.request.user
+        can_reopen = (
+            user.has_perm("assessments.reopen_sheet", sheet)
+            and sheet.status == ScoreSheet.Status.SUBMITTED
+            and sheet.stage.edition.state == Edition.State.ASSESSMENT
+        )
+        return super().get_context_data(
+            sheet=sheet,
+            layout=sheets.sheet_layout(sheet),
+            editable=self.can_edit(),
+            can_submit=self.can_edit(),
+            reopen_form=ReopenForm() if can_reopen else None,
+            events=sheet.events.select_related("by"),
+            decimal_separator=get_format("DECIMAL_SEPARATOR"),
+            **kwargs,
+        )
+
+
+class ScoreSaveView(SheetMixin, PermissionRequiredMixin, View):
+    """htmx: save one indicator's value and comment; answers with the field's status fragment."""
+
+    permission_required = "assessments.score_sheet"
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        indicator = get_object_or_404(
+            Indicator.objects.select_related("aspect").prefetch_related("levels"),
+            pk=self.kwargs["indicator_pk"],
+            aspect__stage_id=self.sheet.stage_id,
+        )
+        form = ScoreSaveForm(request.POST)
+        context = {"sheet": self.sheet, "indicator": indicator, "now": timezone.now()}
+        status = 200
+        if not form.is_valid():
+            context["error"] = _("The field could not be read; reload the page.")
+            status = 400
+        else:
+            data = form.cleaned_data
+            try:
+                result = scoring.save_score(
+                    self.sheet,
+                    indicator,
+                    data["value"],
+                    data["comment"],
+                    by=request.user,
+                    source=ScoreChange.Source.WEB,
+                    ip=client_ip(request),
+                    expected_version=data["version"],
+                )
+                context["score"] = result.score
+                context["saved"] = True
+            except scoring.ScoreConflict as conflict:
+                context["score"] = conflict.current
+                context["conflict"] = True
+                context["error"] = conflict.message
+                status = 409
+            except scoring.ScoringError as refused:
+                context["error"] = refused.message
+                status = 422
+        context["total"] = sheets.sheet_total(self.sheet)
+        html = render_to_string("assessments/sheets/_score_status.html", context, request=request)
+        return HttpResponse(html, status=status)
+
+
+class SheetSubmitView(SheetMixin, PermissionRequiredMixin, TemplateView):
+    """Kirim: a confirmation page (GET), then the submission (POST) that locks the sheet."""
+
+    permission_required = "assessments.submit_sheet"
+    template_name = "assessments/sheets/submit.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            sheet=self.sheet,
+            missing=scoring.missing_indicators(self.sheet),
+            total=sheets.sheet_total(self.sheet),
+            editable=self.can_edit(),
+            **kwargs,
+        )
+
+    def post(self, request, *args, **kwargs):
+        try:
+            scoring.submit_sheet(self.sheet, request.user)
+        except scoring.ScoringError as refused:
+            messages.error(request, refused.message)
+            return redirect("assessments:sheet_submit", sheet_pk=self.sheet.pk)
+        messages.success(request, _("The sheet was submitted. It can no longer be changed."))
+        return redirect("assessments:sheet", sheet_pk=self.sheet.pk)
+
+
+class SheetReopenView(SheetMixin, PermissionRequiredMixin, View):
+    permission_required = "assessments.reopen_sheet"
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        form = ReopenForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, _("Give the reason for reopening the sheet."))
+            return redirect("assessments:sheet", sheet_pk=self.sheet.pk)
+        try:
+            scoring.reopen_sheet(self.sheet, request.user, form.cleaned_data["reason"])
+        except scoring.ScoringError as refused:
+            messages.error(request, refused.message)
+        else:
+            messages.success(request, _("The sheet was reopened; its assessor can change it again."))
+        return redirect("assessments:sheet", sheet_pk=self.sheet.pk)
+
+
+class StageMixin:
+    @cached_property
+    def stage(self):
+        return get_object_or_404(Stage.objects.select_related("edition"), pk=self.kwargs["stage_pk"])
+
+    def get_permission_object(self):
+        return self.stage
+
+
+class StageProgressView(StageMixin, PermissionRequiredMixin, TemplateView):
+    permission_required = "assessments.view_stage_progress"
+    template_name = "assessments/sheets/progress.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(stage=self.stage, progress=sheets.stage_progress(self.stage), **kwargs)
+
+
+class ParticipantHistoryView(PermissionRequiredMixin, TemplateView):
+    permission_required = "assessments.view_score_history"
+    template_name = "assessments/sheets/history.html"
+
+    @cached_property
+    def participant(self):
+        return get_object_or_404(
+            Participant.objects.select_related("edition", "district__regency"), pk=self.kwargs["participant_pk"]
+        )
+
+    def get_permission_object(self):
+        return self.participant
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            participant=self.participant,
+            changes=sheets.participant_history(self.participant),
+            events=SheetEvent.objects.filter(sheet__participant=self.participant).select_related(
+                "by", "sheet__stage", "sheet__assessor"
+            ),
+            **kwargs,
+        )
+
+
+class StageExcelDownloadView(StageMixin, PermissionRequiredMixin, View):
+    permission_required = "assessments.use_stage_excel"
+
+    def get(self, request, *args, **kwargs):
+        data = build_workbook(self.stage, request.user)
+        response = HttpResponse(data, content_type=XLSX)
+        filename = f"nilai-{self.stage.edition.year}-tahap-{self.stage.order}-{request.user.get_username()}.xlsx"
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
+
+
+class StageExcelUploadView(StageMixin, PermissionRequiredMixin, FormView):
+    """The Excel page: how the workbook is laid out, the download link, and the upload with its report."""
+
+    permission_required = "assessments.use_stage_excel"
+    template_name = "assessments/sheets/excel.html"
+    form_class = ExcelUploadForm
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(stage=self.stage, **kwargs)
+
+    def form_valid(self, form):
+        report = apply_upload(self.stage, self.request.user, form.cleaned_data["file"], ip=client_ip(self.request))
+        if report.ok:
+            messages.success(
+                self.request,
+                _("The workbook was applied: %(rows)s rows checked, %(changed)s scores changed.")
+                % {"rows": report.rows, "changed": report.changed},
+            )
+            return redirect(reverse("assessments:my_sheets"))
+        return self.render_to_response(self.get_context_data(form=form, report=report), status=422)

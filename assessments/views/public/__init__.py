@@ -1,0 +1,1 @@
+"""Pages anyone may open: published results and the verification of printed documents."""

@@ -1,0 +1,1 @@
+"""Reads of regions and of the kecamatan's content."""

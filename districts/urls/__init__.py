@@ -1,0 +1,1 @@
+"""URL modules of the regions app: /wilayah/, /kecamatan/, /inovasi/."""

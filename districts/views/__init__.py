@@ -1,0 +1,1 @@
+"""Region pages, the kecamatan workspace and the public innovation catalogue."""

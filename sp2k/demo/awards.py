@@ -1,0 +1,17 @@
+"""Demo awards: the example 2022 edition gets its awards (from its final ranking), confirmed, and published."""
+
+from assessments.domain import awards
+from assessments.models import Award, Edition
+
+
+def create_demo_awards(edition, by):
+    """Default categories, awards from the final ranking (Rogojampi, Taman, Tongas, Bumiaji, Pamekasan),
+    confirmed by ``by`` and the edition published. Idempotent: a published edition is left as it is."""
+    if edition.state == Edition.State.PUBLISHED:
+        return edition
+    awards.ensure_default_categories(edition)
+    confirmed = Award.objects.filter(category__edition=edition, confirmed_at__isnull=False).exists()
+    if not confirmed or awards.propose_awards(edition).stale:
+        awards.confirm_awards(edition, by)
+    awards.publish(edition, by)
+    return edition
