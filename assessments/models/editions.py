@@ -12,8 +12,23 @@ from django.utils.translation import gettext_lazy as _
 WEIGHT_VALIDATORS = [MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))]
 
 
+class EditionQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(state__in=Edition.PUBLISHED_STATES)
+
+    def with_final_results(self):
+        return self.filter(state__in=Edition.RESULTS_FINAL_STATES)
+
+    def under_assessment(self):
+        return self.filter(state__in=Edition.SCORING_STATES)
+
+
 class Edition(models.Model):
-    """One year's competition of one province (the tenant)."""
+    """One year's competition of one province (the tenant).
+
+    What each state allows is said once, here, by the state groups and the predicates below; the
+    domain enforces them in its write functions, and rules, views and templates only ask them.
+    """
 
     class State(models.TextChoices):
         DRAFT = "draft", _("Draft")
@@ -21,6 +36,20 @@ class Edition(models.Model):
         ASSESSMENT = "assessment", _("Assessment")
         FINAL = "final", _("Results final")
         PUBLISHED = "published", _("Published")
+
+    # --- state groups: the one place that says which state allows what ---
+    # The stages and their order may change (a stage added or removed).
+    SETUP_STATES = frozenset({State.DRAFT, State.NOMINATION})
+    # Regencies nominate, the province decides on nominations.
+    NOMINATION_STATES = frozenset({State.NOMINATION})
+    # Assessors score; sheets are opened, saved, submitted and reopened.
+    SCORING_STATES = frozenset({State.ASSESSMENT})
+    # Kecamatan upload and change their evidence (until the deadline).
+    EVIDENCE_STATES = frozenset({State.NOMINATION, State.ASSESSMENT})
+    # The results are closed: no score, criterion, participant or stage entry changes any more.
+    RESULTS_FINAL_STATES = frozenset({State.FINAL, State.PUBLISHED})
+    # Everything is public and frozen: settings, decree, awards and the frozen results.
+    PUBLISHED_STATES = frozenset({State.PUBLISHED})
 
     class Aggregation(models.TextChoices):
         MEAN = "mean", _("Mean of the assessors' totals")
@@ -71,6 +100,8 @@ class Edition(models.Model):
     is_demo = models.BooleanField(_("example data"), default=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
+    objects = EditionQuerySet.as_manager()
+
     class Meta:
         ordering = ["-year", "name"]
         verbose_name = _("edition")
@@ -81,6 +112,55 @@ class Edition(models.Model):
 
     def __str__(self):
         return self.name
+
+    # --- state predicates (asked by rules, views, templates; enforced by the domain) ---
+    @property
+    def is_draft(self):
+        return self.state == self.State.DRAFT
+
+    @property
+    def in_setup(self):
+        """Stages may still be added or removed."""
+        return self.state in self.SETUP_STATES
+
+    @property
+    def nominations_open(self):
+        return self.state in self.NOMINATION_STATES
+
+    @property
+    def scoring_open(self):
+        return self.state in self.SCORING_STATES
+
+    @property
+    def evidence_open(self):
+        return self.state in self.EVIDENCE_STATES
+
+    @property
+    def results_final(self):
+        """The results are closed (final or published): nothing that changes them is allowed."""
+        return self.state in self.RESULTS_FINAL_STATES
+
+    @property
+    def awards_open(self):
+        """Awards are chosen and confirmed while the results are final but not yet published."""
+        return self.state == self.State.FINAL
+
+    @property
+    def is_published(self):
+        return self.state in self.PUBLISHED_STATES
+
+    @property
+    def settings_frozen(self):
+        """The edition's settings and its decree set-up no longer change: they are what was published."""
+        return self.is_published
+
+    def has_scores(self):
+        return self.stages.filter(sheets__scores__isnull=False).exists()
+
+    @property
+    def criteria_editable(self):
+        """No criterion changes once the results are final or any stage has a score."""
+        return not self.results_final and not self.has_scores()
 
 
 class EditionTransition(models.Model):
@@ -132,6 +212,29 @@ class Stage(models.Model):
 
     def __str__(self):
         return self.name
+
+    def has_scores(self):
+        return self.sheets.filter(scores__isnull=False).exists()
+
+    def active_advance(self):
+        """The advance of this stage's top N that is still in force (not reverted), if any."""
+        return self.advances.filter(reverted_at__isnull=True).order_by("-at", "-pk").first()
+
+    @property
+    def has_advanced(self):
+        return self.advances.filter(reverted_at__isnull=True).exists()
+
+    @property
+    def scoring_open(self):
+        """Sheets of this stage may be opened, saved and submitted: the edition is under assessment and
+        the stage's shortlist has not gone on (once it has, its scores are frozen until the advance is
+        reverted)."""
+        return self.edition.scoring_open and not self.has_advanced
+
+    @property
+    def criteria_editable(self):
+        """A stage's criteria are locked from its first score, and once the results are final."""
+        return not self.edition.results_final and not self.has_scores()
 
     def clean(self):
         if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
