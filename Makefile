@@ -2,7 +2,7 @@
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
-STAMP := $(VENV)/.installed-$(shell cksum requirements.txt | cut -d' ' -f1)
+STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
 HOST ?= 127.0.0.1:8000
 PYTEST_ARGS ?=
 # The part of the suite also run on SQLite (the embedded database of `make run`).
@@ -10,9 +10,10 @@ SQLITE_PYTEST_ARGS ?= -m "not browser and not postgres_only"
 
 .PHONY: venv run serve migrate data test test-postgres test-sqlite bench lint messages clean
 
-$(STAMP): requirements.txt
+# A development machine gets the runtime and the test tools; production installs requirements.txt alone.
+$(STAMP): requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	rm -f $(VENV)/.installed-*
 	touch $(STAMP)
 
@@ -50,6 +51,7 @@ bench: venv
 
 lint: venv
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports
 
 messages: venv
 	$(PY) manage.py makemessages -l id --ignore '.venv/*' --ignore 'tests/*'
