@@ -2,7 +2,17 @@
 
 import rules
 
-from sp2k.accounts.rules import is_admin_of_province, is_assessor, is_province_admin, is_superuser
+from assessments.domain.conflicts import has_conflict
+from assessments.domain.evidence import is_current
+from assessments.models import Assignment, Edition
+from sp2k.accounts.rules import (
+    is_admin_of_province,
+    is_assessor,
+    is_district_account,
+    is_province_admin,
+    is_regency_admin,
+    is_superuser,
+)
 
 
 def _province_code(obj):
@@ -29,7 +39,6 @@ def is_sheet_assessor(user, sheet):
 
 @rules.predicate
 def is_published(user, edition):
-    from assessments.models import Edition
 
     return edition is not None and edition.state == Edition.State.PUBLISHED
 
@@ -75,7 +84,6 @@ rules.add_perm("assessments.view_score_history", manages_edition)
 @rules.predicate
 def is_edition_regency_admin(user, edition):
     """A regency admin of a regency in the edition's province (nominations are for such admins)."""
-    from sp2k.accounts.rules import is_regency_admin
 
     if edition is None or not is_regency_admin(user) or not user.regency_id:
         return False
@@ -95,7 +103,6 @@ rules.add_perm("assessments.declare_conflict", is_edition_assessor)
 @rules.predicate
 def results_final(user, edition):
     """The edition's results are final (or published): assessors may then see the rankings."""
-    from assessments.models import Edition
 
     return edition is not None and edition.state in (Edition.State.FINAL, Edition.State.PUBLISHED)
 
@@ -116,7 +123,6 @@ def _evidence_participant(obj):
 @rules.predicate
 def is_participant_district_account(user, obj):
     """The camat or operator of the participant's own kecamatan."""
-    from sp2k.accounts.rules import is_district_account
 
     participant = _evidence_participant(obj)
     return bool(participant is not None and is_district_account(user) and user.district_id == participant.district_id)
@@ -124,7 +130,6 @@ def is_participant_district_account(user, obj):
 
 @rules.predicate
 def is_participant_regency_admin(user, obj):
-    from sp2k.accounts.rules import is_regency_admin
 
     participant = _evidence_participant(obj)
     return bool(
@@ -141,8 +146,6 @@ def is_participant_edition_admin(user, obj):
 @rules.predicate
 def is_participant_assessor(user, obj):
     """An assessor assigned to the participant at any stage of its edition, without a conflict of interest."""
-    from assessments.domain.conflicts import has_conflict
-    from assessments.models import Assignment
 
     participant = _evidence_participant(obj)
     return bool(
@@ -156,8 +159,6 @@ def is_participant_assessor(user, obj):
 @rules.predicate
 def is_public_evidence(user, evidence):
     """A file marked public, current, of an edition whose results are published."""
-    from assessments.domain.evidence import is_current
-    from assessments.models import Edition
 
     return bool(
         evidence is not None
@@ -185,7 +186,6 @@ rules.add_perm("assessments.download_evidence", sees_participant_evidence | is_p
 
 @rules.predicate
 def is_kecamatan_account(user):
-    from sp2k.accounts.rules import is_district_account
 
     return bool(is_district_account(user))
 

@@ -441,13 +441,6 @@ def publication_problems(edition):
     return []
 
 
-def publish(edition, by):
-    """Publish the results (FINAL → PUBLISHED): public at once, frozen from then on."""
-    from assessments.domain import workflow
-
-    return workflow.move_edition(edition, Edition.State.PUBLISHED, by)
-
-
 def freeze_results(edition):
     """Store the final ranking as it is now; called by the workflow inside the publishing move."""
     rows = ranking.final_ranking(edition)

@@ -32,10 +32,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from num2words import num2words
+from weasyprint import HTML
 
 from assessments.domain import ranking
 from assessments.domain.awards import two_places
 from assessments.models import Award, Decree, Document, Edition
+from districts.models import DistrictProfile
 
 MONTHS = [
     "Januari", "Februari", "Maret", "April", "Mei", "Juni",
@@ -199,7 +201,6 @@ def recap_facts(stage):
 
 def champion_report_facts(award):
     """A winner's report: profile, innovations, and its scores by stage and aspect."""
-    from districts.models import DistrictProfile
 
     participant = award.participant
     district = participant.district
@@ -502,7 +503,6 @@ def render_html(documents):
 
 
 def _weasy(html):
-    from weasyprint import HTML
 
     return HTML(string=html, base_url=str(settings.BASE_DIR))
 

@@ -16,6 +16,9 @@ from django.db.models import Count, Q
 from django.template.defaultfilters import date as date_filter
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from PIL import Image
+from pypdf import PdfReader
+from pypdf.errors import PyPdfError
 
 from assessments.models import Edition, EntryEvent, EntrySubmission, EvidenceFile, Indicator, Participant
 
@@ -89,8 +92,6 @@ def _looks_like_html(head):
 
 
 def _check_pdf(uploaded, tail):
-    from pypdf import PdfReader
-    from pypdf.errors import PyPdfError
 
     if b"%%EOF" not in tail:
         _refuse(_("The PDF is damaged or incomplete (its end is missing). Save or export it again and retry."))
@@ -114,7 +115,6 @@ def _check_pdf(uploaded, tail):
 
 
 def _check_image(uploaded, expected_format):
-    from PIL import Image
 
     try:
         with Image.open(uploaded) as image:

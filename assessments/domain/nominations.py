@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from assessments.models import Edition, Participant
+from assessments.rules import is_edition_admin
 from districts.models import District
 from sp2k.accounts.models import Role
 
@@ -55,7 +56,6 @@ def decide(participant, accept, reason, by):
     A decision can be changed while nominations are open; turning a rejection into an acceptance
     must still fit the regency's quota.
     """
-    from assessments.rules import is_edition_admin
 
     if not (by.is_superuser or is_edition_admin(by, participant.edition)):
         raise ValidationError(_("Only the province admin of this edition decides on nominations."))

@@ -42,6 +42,7 @@ Choices (shown to users in the explanation page):
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.contrib.auth import get_user_model
 from django.db import connection
 from django.db.models import (
     Case,
@@ -575,7 +576,6 @@ def explain(participant):
 
     Assessor objects are included; whether their names may be shown is the view's decision.
     """
-    from django.contrib.auth import get_user_model
 
     edition = participant.edition
     stages = list(edition.stages.order_by("order"))

@@ -25,6 +25,7 @@ from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext as _
 
 from assessments.domain.advancing import ensure_first_stage_entries
+from assessments.domain.awards import freeze_results, publication_problems
 from assessments.domain.configuration import export_configuration
 from assessments.domain.conflicts import assignments_without_conflict
 from assessments.domain.editions import validate_configuration
@@ -127,9 +128,7 @@ def _to_final_problems(edition):
 
 
 def _to_published_problems(edition):
-    # The awards must be confirmed and still match the ranking (awards.py imports this module).
-    from assessments.domain.awards import publication_problems
-
+    # The awards must be confirmed and still match the ranking.
     return publication_problems(edition)
 
 
@@ -157,8 +156,6 @@ def move_edition(edition, to_state, by):
             ensure_first_stage_entries(locked, by=by)
         if to_state == State.PUBLISHED:
             # Published results are frozen with the move: public pages, downloads and the API read them.
-            from assessments.domain.awards import freeze_results
-
             freeze_results(locked)
         from_state = locked.state
         locked.state = to_state
@@ -173,3 +170,8 @@ def _state_label(state):
         return State(state).label
     except ValueError:
         return str(state)
+
+
+def publish(edition, by):
+    """Publish the results (FINAL → PUBLISHED): public at once, frozen from then on."""
+    return move_edition(edition, State.PUBLISHED, by)

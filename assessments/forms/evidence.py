@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from assessments.domain.evidence import ACCEPT, MAX_CAPTION, MAX_FILES_PER_UPLOAD
+from districts.queries.kecamatan import innovations_of
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -91,7 +92,6 @@ class PresentedInnovationsForm(forms.Form):
     )
 
     def __init__(self, *args, participant, **kwargs):
-        from districts.queries.kecamatan import innovations_of
 
         super().__init__(*args, **kwargs)
         field = self.fields["innovations"]

@@ -1,6 +1,7 @@
 """Which editions a person may see."""
 
 from assessments.models import Edition
+from sp2k.accounts.models import Role
 
 
 def editions_visible_to(user):
@@ -8,7 +9,6 @@ def editions_visible_to(user):
 
     Provinces are separate tenants: nothing of another province is ever returned.
     """
-    from sp2k.accounts.models import Role
 
     if not user.is_authenticated:
         return Edition.objects.filter(state=Edition.State.PUBLISHED)

@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Count, OuterRef, Prefetch, Subquery
+from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from assessments.domain.awards import two_places
 from assessments.models import Award, Edition, EditionTransition, PublishedResult, PublishedStageScore
@@ -129,7 +131,6 @@ class Winner:
 def winners(edition):
     """The confirmed awards in category order, each with a photo: the kecamatan's office photo, else the
     first photo of its latest published innovation, else none (4 queries)."""
-    from django.urls import reverse
 
     awards = list(
         Award.objects.filter(
@@ -168,7 +169,6 @@ def winners(edition):
 
 
 def _office_alt(district):
-    from django.utils.translation import gettext as _
 
     return _("Office of Kecamatan %(name)s") % {"name": district.name}
 

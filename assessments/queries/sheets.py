@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from django.db.models import BooleanField, Exists, ExpressionWrapper, F, OuterRef, Prefetch, Q, Subquery
 
+from assessments.domain.evidence import evidence_by_indicator
 from assessments.domain.ranking import with_totals
 from assessments.models import (
     Aspect,
@@ -84,7 +85,6 @@ class SheetLayout:
 def sheet_layout(sheet):
     """The sheet's aspects with their indicators (levels prefetched), each indicator with ``score`` and
     ``current_evidence`` (the kecamatan's current files for it)."""
-    from assessments.domain.evidence import evidence_by_indicator
 
     scores = {score.indicator_id: score for score in Score.objects.filter(sheet=sheet)}
     evidence = evidence_by_indicator(sheet.participant, sheet.stage)

@@ -3,6 +3,8 @@
 from django.db import transaction
 from django.db.models import Count, Max
 
+from districts.models import Innovation
+
 # --- The kecamatan's profile and innovations ----------------------------------------------------
 
 
@@ -60,7 +62,6 @@ class PhotoLimitReached(Exception):
 @transaction.atomic
 def add_innovation_photo(innovation, form, user):
     """Store a photo (already checked and re-encoded by the form) as the innovation's last photo."""
-    from districts.models import Innovation
 
     # Lock the innovation so two uploads at once cannot both pass the limit.
     Innovation.objects.select_for_update().filter(pk=innovation.pk).first()

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import RedirectView, TemplateView
 
+from assessments.domain.evidence import public_evidence_of_innovation
 from districts.domain import kecamatan as services
 from districts.forms import (
     CatalogueFilterForm,
@@ -267,7 +268,6 @@ class CatalogueDetailView(PermissionRequiredMixin, TemplateView):
             innovation = selectors.public_innovation(self.kwargs["pk"])
         except Innovation.DoesNotExist:
             raise Http404 from None
-        from assessments.domain.evidence import public_evidence_of_innovation
 
         return super().get_context_data(
             innovation=innovation,

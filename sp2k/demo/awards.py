@@ -1,6 +1,6 @@
 """Demo awards: the example 2022 edition gets its awards (from its final ranking), confirmed, and published."""
 
-from assessments.domain import awards
+from assessments.domain import awards, workflow
 from assessments.models import Award, Edition
 
 
@@ -13,5 +13,5 @@ def create_demo_awards(edition, by):
     confirmed = Award.objects.filter(category__edition=edition, confirmed_at__isnull=False).exists()
     if not confirmed or awards.propose_awards(edition).stale:
         awards.confirm_awards(edition, by)
-    awards.publish(edition, by)
+    workflow.publish(edition, by)
     return edition

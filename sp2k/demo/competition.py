@@ -1,5 +1,30 @@
 """Example criteria for demo data and tests (from the domain brief's examples, not a regulation)."""
 
+import datetime
+import random
+from decimal import ROUND_DOWN, Decimal
+
+from django.db import transaction
+from django.utils import timezone
+
+from assessments.domain.assignments import add_assessor, assign_all
+from assessments.domain.configuration import create_edition
+from assessments.domain.workflow import move_edition
+from assessments.models import (
+    Assignment,
+    Edition,
+    EditionAssessor,
+    EditionTransition,
+    Indicator,
+    Participant,
+    Score,
+    ScoreChange,
+    ScoreSheet,
+    StageAdvance,
+    StageEntry,
+)
+from districts.models import District
+
 RUBRIC_LEVELS = [
     {"value": 1, "label": "Sangat kurang", "description": "Belum ada bukti pelaksanaan."},
     {"value": 2, "label": "Kurang", "description": "Ada rencana, pelaksanaan belum berjalan."},
@@ -58,7 +83,6 @@ FIELD_VISIT_ASPECTS = [
 
 def _split(total, count):
     """Equal weights that add up to exactly ``total`` (the last takes the rounding)."""
-    from decimal import ROUND_DOWN, Decimal
 
     share = (Decimal(total) / count).quantize(Decimal("0.01"), rounding=ROUND_DOWN)
     return [str(share)] * (count - 1) + [str(Decimal(total) - share * (count - 1))]
@@ -146,7 +170,6 @@ DEMO_EDITION_NAME = "SP2K Jawa Timur 2022 (contoh)"
 
 def demo_participant_codes(province_code="35", count=30):
     """The winners plus the first kecamatan (by code) of other regencies: rank 1 of each, as an example."""
-    from districts.models import District
 
     winners = list(WINNER_LEVELS)
     taken = {code[:5] for code in winners}
@@ -164,26 +187,6 @@ def build_example_edition(province_admin, assessors, regency_admins=()):
     Scores are generated (seeded, so the same every time) so that the final ranking follows the real
     2022 decree: Rogojampi, Taman, Tongas, Bumiaji, Pamekasan. Returns the edition, or None if it exists.
     """
-    import random
-    from decimal import Decimal
-
-    from django.db import transaction
-    from django.utils import timezone
-
-    from assessments.domain.configuration import create_edition
-    from assessments.models import (
-        Assignment,
-        Edition,
-        EditionAssessor,
-        EditionTransition,
-        Indicator,
-        Participant,
-        Score,
-        ScoreChange,
-        ScoreSheet,
-        StageAdvance,
-        StageEntry,
-    )
 
     province = province_admin.province
     if Edition.objects.filter(province=province, name=DEMO_EDITION_NAME).exists():
@@ -272,15 +275,6 @@ def build_open_edition(province_admin, assessors, today=None):
     excepted), evidence deadline in a month; no score yet. Moved through the real workflow, so its
     history reads like a real one. Returns the edition, or None if it exists.
     """
-    import datetime
-
-    from django.db import transaction
-    from django.utils import timezone
-
-    from assessments.domain.assignments import add_assessor, assign_all
-    from assessments.domain.configuration import create_edition
-    from assessments.domain.workflow import move_edition
-    from assessments.models import Edition, Participant
 
     province = province_admin.province
     today = today or timezone.localdate()

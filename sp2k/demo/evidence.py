@@ -5,7 +5,11 @@ import io
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
+from PIL import Image, ImageDraw
 
+from assessments.domain.evidence import _store, current_files, inspect_file
+from assessments.models import EntryEvent, EntrySubmission, Participant, Stage
+from sp2k.accounts.models import DISTRICT_ROLES, Role, User
 from sp2k.demo.competition import WINNER_LEVELS
 
 
@@ -43,7 +47,6 @@ def minimal_pdf(lines):
 
 def demo_png(lines, size=(640, 400), color=(13, 110, 253)):
     """A small PNG "photo" with a caption, made with Pillow."""
-    from PIL import Image, ImageDraw
 
     width, height = size
     image = Image.new("RGB", size, (248, 249, 250))
@@ -59,7 +62,6 @@ def demo_png(lines, size=(640, 400), color=(13, 110, 253)):
 
 
 def _uploader(participant):
-    from sp2k.accounts.models import DISTRICT_ROLES, Role, User
 
     return (
         User.objects.filter(district_id=participant.district_id, role__in=DISTRICT_ROLES).order_by("pk").first()
@@ -75,8 +77,6 @@ def create_demo_evidence(edition):
 
     Idempotent: an indicator that already has a current file of that participant is left alone.
     """
-    from assessments.domain.evidence import _store, current_files, inspect_file
-    from assessments.models import EntryEvent, EntrySubmission, Participant, Stage
 
     desk = edition.stages.filter(kind=Stage.Kind.DESK).order_by("order").first()
     if desk is None:

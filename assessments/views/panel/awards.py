@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
-from assessments.domain import awards, ranking
+from assessments.domain import awards, ranking, workflow
 from assessments.forms.awards import CategoryForm, ChoiceForm, PublishForm
 from assessments.models import AwardCategory, Edition, Participant
 from sp2k.permissions import PermissionRequiredMixin
@@ -218,7 +218,6 @@ class PublishView(AwardsMixin, TemplateView):
     template_name = "assessments/awards/publish.html"
 
     def get_context_data(self, form=None, **kwargs):
-        from assessments.domain import workflow
 
         edition = self.edition
         problems = (
@@ -233,7 +232,7 @@ class PublishView(AwardsMixin, TemplateView):
         if not form.is_valid():
             return self.render_to_response(self.get_context_data(form=form), status=400)
         try:
-            awards.publish(self.edition, request.user)
+            workflow.publish(self.edition, request.user)
         except ValidationError as error:
             for message in _messages_of(error):
                 messages.error(request, message)

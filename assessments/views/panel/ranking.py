@@ -8,7 +8,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from assessments.domain import advancing, ranking
-from assessments.models import Participant, Stage, StageAdvance
+from assessments.models import Edition, Participant, Stage, StageAdvance
 from sp2k.permissions import PermissionRequiredMixin
 
 
@@ -96,8 +96,6 @@ class FinalRankingView(PermissionRequiredMixin, TemplateView):
 
     def get_permission_object(self):
         if not hasattr(self, "edition"):
-            from assessments.models import Edition
-
             self.edition = get_object_or_404(Edition, pk=self.kwargs["edition_pk"])
         return self.edition
 

@@ -11,8 +11,10 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from assessments.domain import exports
-from assessments.models import Edition
+from assessments.models import Award, Edition
 from assessments.queries import results as selectors
+from districts.models import DistrictProfile
+from sp2k.files import serve_image
 from sp2k.permissions import PermissionRequiredMixin
 
 
@@ -80,9 +82,6 @@ class WinnerPhotoView(PublishedEditionMixin, View):
     """A winner's office photo: shown on the results page once published (it is not public otherwise)."""
 
     def get(self, request, *args, **kwargs):
-        from assessments.models import Award
-        from districts.models import DistrictProfile
-        from sp2k.files import serve_image
 
         try:
             profile = selectors.winner_office_photo(self.edition.pk, self.kwargs["award_pk"])
