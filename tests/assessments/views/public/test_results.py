@@ -13,14 +13,14 @@ from assessments.domain import awards
 from assessments.models import Edition, Participant
 from assessments.queries.results import results_of_district
 from districts.models import District, DistrictProfile, Innovation, InnovationPhoto
-from tests.test_awards import (  # noqa: F401 - fixtures
+from tests.assessments.domain.test_awards import (  # noqa: F401 - fixtures
     final_edition,
     published_edition,
     score_edition,
     scorer,
     tied_edition,
 )
-from tests.test_ranking import give, set_edition, stage_of
+from tests.assessments.domain.test_ranking import give, set_edition, stage_of
 
 D = Decimal
 WINNERS = [

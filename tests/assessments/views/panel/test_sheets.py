@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from assessments.domain import scoring
 from assessments.models import Assignment, Conflict, Score, ScoreChange, ScoreSheet, StageEntry
-from tests.test_scoring import setup, sheet  # noqa: F401 - fixtures
+from tests.assessments.domain.test_scoring import setup, sheet  # noqa: F401 - fixtures
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from districts.models import DistrictProfile, Village, validate_nip
-from tests.test_innovations import bad_files, image_bytes, stored_files, upload
+from tests.districts.domain.test_innovations import bad_files, image_bytes, stored_files, upload
 
 
 @pytest.fixture(autouse=True)

@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 from assessments.domain import scoring
 from assessments.domain.spreadsheets import COL_COMMENT, COL_PARTICIPANT, COL_VALUE, COL_VERSION, MAX_UPLOAD_BYTES
 from assessments.models import Score, ScoreChange
-from tests.test_scoring import setup, sheet  # noqa: F401 - fixtures
+from tests.assessments.domain.test_scoring import setup, sheet  # noqa: F401 - fixtures
 
 pytestmark = pytest.mark.django_db
 

@@ -9,8 +9,8 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from assessments.domain import awards
-from tests.test_awards import final_edition, published_edition, score_edition, scorer  # noqa: F401 - fixtures
-from tests.test_results import more_participants, ranking_rows
+from tests.assessments.domain.test_awards import final_edition, published_edition, score_edition, scorer  # noqa: F401 - fixtures
+from tests.assessments.views.public.test_results import more_participants, ranking_rows
 
 STAGES = ["Penilaian administrasi (desk)", "Presentasi dan wawancara", "Verifikasi dan tinjau lapang"]
 

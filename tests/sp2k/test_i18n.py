@@ -8,7 +8,7 @@ import pytest
 from django.template import Context, Template
 from django.utils import translation
 
-LOCALE = Path(__file__).resolve().parent.parent / "locale" / "id" / "LC_MESSAGES"
+LOCALE = Path(__file__).resolve().parents[2] / "locale" / "id" / "LC_MESSAGES"
 
 
 def test_every_interface_text_has_an_indonesian_translation():

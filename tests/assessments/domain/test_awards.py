@@ -15,7 +15,7 @@ from django.urls import reverse
 
 from assessments.domain import awards, workflow
 from assessments.models import Award, AwardCategory, Edition, PublishedResult
-from tests.test_ranking import enter, give, make_assessors, set_edition, stage_of
+from tests.assessments.domain.test_ranking import enter, give, make_assessors, set_edition, stage_of
 
 D = Decimal
 ALL_FIVE = {"Pelayanan publik": 5, "Inovasi (IKI)": 5, "Koordinasi penyelenggaraan pemerintahan": 5}  # 100

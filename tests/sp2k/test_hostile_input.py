@@ -44,10 +44,10 @@ from assessments.models import (
 )
 from districts.models import DistrictProfile, Innovation, InnovationFigure, InnovationPhoto
 from sp2k.accounts.models import Role, User
-from tests.test_documents import CATEGORIES
-from tests.test_scoring import setup, sheet  # noqa: F401 - fixtures
+from tests.assessments.domain.test_documents import CATEGORIES
+from tests.assessments.domain.test_scoring import setup, sheet  # noqa: F401 - fixtures
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 PAYLOAD = "<script>alert(1)</script><img src=x onerror=alert(1)>\"'&"
 SHORT_PAYLOAD = "<script>alert(1)</script>\"'&"  # for fields of 40 characters
 LIVE_MARKUP = ("<script>alert(1)", "<img src=x onerror", "onerror=alert(1)>")

@@ -7,7 +7,7 @@ from django.urls import reverse
 from assessments.domain import advancing, ranking
 from assessments.models import Edition, Participant, StageAdvance, StageEntry
 from assessments.queries import stages as selectors
-from tests.test_ranking import give, make_assessors, set_edition, stage_of
+from tests.assessments.domain.test_ranking import give, make_assessors, set_edition, stage_of
 
 
 @pytest.fixture
