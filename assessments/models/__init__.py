@@ -5,7 +5,7 @@ rest of the portal asks; every write and every rule of the competition lives in 
 """
 
 from assessments.models.assessors import Assignment, Conflict, EditionAssessor
-from assessments.models.awards import Award, AwardCategory, PublishedResult, PublishedStageScore
+from assessments.models.awards import Award, AwardCategory, AwardWithdrawal, PublishedResult, PublishedStageScore
 from assessments.models.criteria import Aspect, Indicator, RubricLevel
 from assessments.models.documents import Decree, Document, DocumentJob, _document_file_path
 from assessments.models.editions import WEIGHT_VALIDATORS, Edition, EditionTransition, Stage

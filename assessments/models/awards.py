@@ -79,6 +79,28 @@ class Award(models.Model):
         return f"{self.category} — {self.participant}"
 
 
+class AwardWithdrawal(models.Model):
+    """Append-only record of a confirmation of the awards that was withdrawn: by whom, when and why.
+
+    Withdrawn by the admin, or by the portal itself when a write changed the ranking the awards were
+    confirmed from (a sheet reopened, an advance reverted, a conflict declared...): the admin sees why.
+    """
+
+    edition = models.ForeignKey(Edition, models.CASCADE, related_name="award_withdrawals", verbose_name=_("edition"))
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("by"))
+    at = models.DateTimeField(_("withdrawn"), auto_now_add=True)
+    reason = models.TextField(_("reason"))
+
+    class Meta:
+        ordering = ["edition", "-at", "-pk"]
+        verbose_name = _("withdrawn award confirmation")
+        verbose_name_plural = _("withdrawn award confirmations")
+        constraints = [models.CheckConstraint(condition=~Q(reason=""), name="award_withdrawal_has_reason")]
+
+    def __str__(self):
+        return f"{self.edition} · {self.at:%Y-%m-%d %H:%M}"
+
+
 class PublishedResult(models.Model):
     """A participant's line of the final ranking, frozen when the edition is published.
 
