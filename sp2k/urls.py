@@ -2,11 +2,10 @@ from django.contrib import admin
 from django.urls import include, path
 
 from sp2k import views
-from sp2k.accounts.views import DashboardView
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
-    path("dasbor/", DashboardView.as_view(), name="dashboard"),
+    path("dasbor/", views.DashboardView.as_view(), name="dashboard"),
     path("tentang/", views.AboutView.as_view(), name="about"),
     path("healthz/", views.HealthView.as_view(), name="healthz"),
     path("akun/", include("sp2k.accounts.urls")),

@@ -6,6 +6,7 @@ from django.template.loader import render_to_string
 from django.views import defaults
 from django.views.generic import TemplateView, View
 
+from sp2k import dashboards
 from sp2k.permissions import PermissionRequiredMixin
 
 # How long a client (or a proxy) should wait before trying again while the database is back.
@@ -44,3 +45,12 @@ def server_error(request):
         response["Retry-After"] = str(RETRY_AFTER_SECONDS)
         return response
     return defaults.server_error(request)
+
+
+class DashboardView(PermissionRequiredMixin, TemplateView):
+    permission_required = "portal.view_dashboard"
+    template_name = "accounts/dashboard.html"
+
+    def get_context_data(self, **kwargs):
+        role_template, role_context = dashboards.dashboard(self.request.user)
+        return super().get_context_data(role_template=role_template, **role_context, **kwargs)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from django.db import transaction
 
-from districts.models import District, Province, Regency, Village
+from districts.models.regions import District, Province, Regency, Village
 
 REGION_DATA_DIR = Path(__file__).resolve().parent.parent / "data" / "idn-area-data"
 

@@ -3,7 +3,7 @@
 from django.db.models import Case, Count, IntegerField, Q, Value, When
 from django.db.models.functions import Upper
 
-from districts.models import District, Province, Regency, Village
+from districts.models.regions import District, Province, Regency, Village
 
 # Kecamatan names can be two letters long (Gu, Kabupaten Buton Tengah), so two is the floor.
 SEARCH_MIN_LENGTH = 2

@@ -2,7 +2,7 @@
 
 from django.db.models import Case, Count, Q, Value, When
 
-from districts.models import District, Province, Regency
+from districts.models.regions import District, Province, Regency
 from sp2k.accounts.models import DISTRICT_ROLES, Role, User
 
 ACCOUNT_RELATED = ("province", "regency__province", "district__regency")
@@ -84,32 +84,9 @@ def district_dashboard(user):
 
 
 def assessor_dashboard(user):
-    return {
-        "province": user.province,
-        "home_regency": user.regency,
-        # The competition app adds the assessor's panels here; until then the list is empty.
-        "competitions": [],
-    }
+    """The assessor's province and home regency; ``sp2k.dashboards`` adds what it has to score."""
+    return {"province": user.province, "home_regency": user.regency}
 
 
 def superuser_dashboard(user):
     return {"province_count": Province.objects.count(), "user_count": User.objects.count()}
-
-
-DASHBOARDS = {
-    Role.PROVINCE_ADMIN: ("province_admin", province_dashboard),
-    Role.REGENCY_ADMIN: ("regency_admin", regency_dashboard),
-    Role.CAMAT: ("district", district_dashboard),
-    Role.DISTRICT_OPERATOR: ("district", district_dashboard),
-    Role.ASSESSOR: ("assessor", assessor_dashboard),
-}
-
-
-def dashboard(user):
-    """(template name, context) of the dashboard made for the user's role."""
-    if user.role in DASHBOARDS:
-        name, build = DASHBOARDS[user.role]
-        return f"accounts/dashboard/{name}.html", build(user)
-    if user.is_superuser:
-        return "accounts/dashboard/superuser.html", superuser_dashboard(user)
-    return "accounts/dashboard/no_role.html", {}

@@ -20,7 +20,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
-from districts.models import District, Regency
+from districts.models.regions import District, Regency
 from sp2k.accounts.models import Role, User
 
 

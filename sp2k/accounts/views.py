@@ -18,15 +18,6 @@ from sp2k.permissions import PermissionRequiredMixin
 SESSION_ACTIVATION_KEY = "accounts_new_activation"
 
 
-class DashboardView(PermissionRequiredMixin, TemplateView):
-    permission_required = "portal.view_dashboard"
-    template_name = "accounts/dashboard.html"
-
-    def get_context_data(self, **kwargs):
-        role_template, role_context = selectors.dashboard(self.request.user)
-        return super().get_context_data(role_template=role_template, **role_context, **kwargs)
-
-
 # Django's own authentication views, pointed at the namespaced URL names.
 
 
