@@ -3,12 +3,19 @@
 Histories (state moves, sheet events, score changes, advances) are append-only: the admin shows
 them and nothing else, so that nobody can rewrite what happened. Foreign keys to users and
 kecamatan are raw ids: rendering thousands of <option>s would make every page slow.
+
+The admin obeys the competition's rules like every other path: what the domain locks (criteria from
+the first score, settings once published) is read-only here, asked through the same predicates; and
+what may be written is written through the domain's functions, whose refusal shows on the form
+(``DomainCheckedAdmin``) instead of being bypassed.
 """
 
 from django.apps import apps
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from assessments.domain import assignments, criteria
 from assessments.models import (
     Aspect,
     Assignment,
@@ -42,15 +49,135 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return False
 
 
-class StageInline(admin.TabularInline):
+def _checked(form_class, check):
+    """``form_class`` whose validation ends with the domain's ``check`` of the instance it would save."""
+
+    class Checked(form_class):
+        def _post_clean(self):
+            super()._post_clean()
+            if self._errors or (getattr(self, "cleaned_data", {}).get("DELETE") and self.instance.pk):
+                return
+            try:
+                check(self.instance)
+            except ValidationError as refused:
+                self.add_error(None, refused)
+
+    Checked.__name__ = form_class.__name__
+    return Checked
+
+
+def _criteria_editable(obj):
+    """Whether the criteria an admin page or inline shows may change (``obj``: stage, aspect or indicator)."""
+    if obj is None:
+        return True
+    stage = obj if isinstance(obj, Stage) else obj.stage if isinstance(obj, Aspect) else obj.aspect.stage
+    return stage.criteria_editable
+
+
+# How the domain writes what the admin's forms and inlines save: model -> (save, delete).
+DOMAIN_WRITES = {
+    Stage: (criteria.save_stage, criteria.delete_stage),
+    Aspect: (criteria.save_criterion, criteria.delete_criterion),
+    Indicator: (criteria.save_criterion, criteria.delete_criterion),
+    RubricLevel: (criteria.save_criterion, criteria.delete_criterion),
+}
+DOMAIN_CHECKS = {
+    Stage: criteria.check_stage,
+    Aspect: criteria.check_criterion,
+    Indicator: criteria.check_criterion,
+    RubricLevel: criteria.check_criterion,
+}
+
+
+class DomainCheckedAdmin(admin.ModelAdmin):
+    """Forms checked by the domain before saving; saves, inline saves and deletions done by the domain."""
+
+    def domain_check(self, obj):
+        check = DOMAIN_CHECKS.get(type(obj))
+        if check is not None:
+            check(obj)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        return _checked(super().get_form(request, obj, change=change, **kwargs), self.domain_check)
+
+    def save_model(self, request, obj, form, change):
+        save, _delete = DOMAIN_WRITES.get(type(obj), (None, None))
+        if save is None:
+            return super().save_model(request, obj, form, change)
+        save(obj)
+
+    def delete_model(self, request, obj):
+        _save, delete = DOMAIN_WRITES.get(type(obj), (None, None))
+        if delete is None:
+            return super().delete_model(request, obj)
+        delete(obj)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            self.delete_model(request, obj)
+
+    def save_formset(self, request, form, formset, change):
+        writes = DOMAIN_WRITES.get(formset.model)
+        if writes is None:
+            return super().save_formset(request, form, formset, change)
+        save, delete = writes
+        instances = formset.save(commit=False)
+        for obj in formset.deleted_objects:
+            delete(obj)
+        for obj in instances:
+            save(obj)
+        formset.save_m2m()
+
+
+class CheckedInline:
+    """An inline whose rows are checked by the domain (the parent admin's ``save_formset`` writes them)."""
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        check = DOMAIN_CHECKS.get(self.model)
+        if check is not None:
+            formset.form = _checked(formset.form, check)
+        return formset
+
+
+class CriteriaInline(CheckedInline):
+    """Rows of locked criteria (the parent's stage has scores, or the results are final) are read-only."""
+
+    def has_add_permission(self, request, obj=None):
+        return _criteria_editable(obj) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return _criteria_editable(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return _criteria_editable(obj) and super().has_delete_permission(request, obj)
+
+
+class StageInline(CheckedInline, admin.TabularInline):
     model = Stage
     extra = 0
     fields = ["order", "name", "kind", "starts_on", "ends_on", "weight", "advance_count"]
     show_change_link = True
 
+    # ``obj`` is the edition: stages are added and removed only before the assessment, and nothing
+    # of a published edition changes.
+    def has_add_permission(self, request, obj=None):
+        return (obj is None or obj.in_setup) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return (obj is None or not obj.settings_frozen) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return (obj is None or (obj.in_setup and not obj.has_scores())) and super().has_delete_permission(request, obj)
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None and not obj.criteria_editable:
+            return ["order", "weight"]
+        return super().get_readonly_fields(request, obj)
+
 
 @admin.register(Edition)
-class EditionAdmin(admin.ModelAdmin):
+class EditionAdmin(DomainCheckedAdmin):
     list_display = ["name", "province", "year", "state", "aggregation", "final_score", "is_demo", "created_at"]
     list_filter = ["state", "province", "year", "is_demo"]
     list_select_related = ["province"]
@@ -60,6 +187,30 @@ class EditionAdmin(admin.ModelAdmin):
     # The state moves only through the workflow, which records each move.
     readonly_fields = ["state", "created_at"]
     inlines = [StageInline]
+
+    def domain_check(self, obj):
+        if obj.pk is not None:
+            criteria.check_edition_settings(obj)
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            criteria.save_edition_settings(obj)
+        else:
+            super().save_model(request, obj, form, change)
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if obj is not None and not obj.criteria_editable:
+            # How the scores are combined is fixed from the first score.
+            fields += [name for name in criteria.FORMULA_FIELDS if name not in fields]
+        return fields
+
+    def has_change_permission(self, request, obj=None):
+        # A published edition is what was published: read-only.
+        return (obj is None or not obj.settings_frozen) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return (obj is None or obj.criteria_editable) and super().has_delete_permission(request, obj)
 
 
 @admin.register(EditionTransition)
@@ -71,14 +222,14 @@ class EditionTransitionAdmin(ReadOnlyAdmin):
     date_hierarchy = "at"
 
 
-class AspectInline(admin.TabularInline):
+class AspectInline(CriteriaInline, admin.TabularInline):
     model = Aspect
     extra = 0
     show_change_link = True
 
 
 @admin.register(Stage)
-class StageAdmin(admin.ModelAdmin):
+class StageAdmin(DomainCheckedAdmin):
     list_display = ["name", "edition", "order", "kind", "starts_on", "ends_on", "weight", "advance_count"]
     list_filter = ["kind", "edition__province", "edition__year"]
     list_select_related = ["edition"]
@@ -86,8 +237,36 @@ class StageAdmin(admin.ModelAdmin):
     raw_id_fields = ["edition"]
     inlines = [AspectInline]
 
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None and not obj.criteria_editable:
+            return ["edition", "order", "weight"]
+        return super().get_readonly_fields(request, obj)
 
-class IndicatorInline(admin.TabularInline):
+    def has_change_permission(self, request, obj=None):
+        return (obj is None or not obj.edition.settings_frozen) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        allowed = obj is None or (obj.edition.in_setup and not obj.has_scores())
+        return allowed and super().has_delete_permission(request, obj)
+
+
+class CriteriaAdmin(DomainCheckedAdmin):
+    """An aspect, indicator or rubric level: read-only once its stage's criteria are locked."""
+
+    def has_change_permission(self, request, obj=None):
+        return self._editable(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._editable(obj) and super().has_delete_permission(request, obj)
+
+    @staticmethod
+    def _editable(obj):
+        if obj is None:
+            return True
+        return _criteria_editable(obj.indicator if isinstance(obj, RubricLevel) else obj)
+
+
+class IndicatorInline(CriteriaInline, admin.TabularInline):
     model = Indicator
     extra = 0
     fields = ["order", "name", "weight", "scale", "scale_min", "scale_max", "requires_evidence"]
@@ -95,7 +274,7 @@ class IndicatorInline(admin.TabularInline):
 
 
 @admin.register(Aspect)
-class AspectAdmin(admin.ModelAdmin):
+class AspectAdmin(CriteriaAdmin):
     list_display = ["name", "stage", "order", "weight"]
     list_filter = ["stage__kind", "stage__edition__province"]
     list_select_related = ["stage__edition"]
@@ -104,13 +283,13 @@ class AspectAdmin(admin.ModelAdmin):
     inlines = [IndicatorInline]
 
 
-class RubricLevelInline(admin.TabularInline):
+class RubricLevelInline(CriteriaInline, admin.TabularInline):
     model = RubricLevel
     extra = 0
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(admin.ModelAdmin):
+class IndicatorAdmin(CriteriaAdmin):
     list_display = ["name", "aspect", "order", "weight", "scale", "scale_min", "scale_max", "requires_evidence"]
     list_filter = ["scale", "requires_evidence", "aspect__stage__kind"]
     list_select_related = ["aspect__stage"]
@@ -120,7 +299,7 @@ class IndicatorAdmin(admin.ModelAdmin):
 
 
 @admin.register(RubricLevel)
-class RubricLevelAdmin(admin.ModelAdmin):
+class RubricLevelAdmin(CriteriaAdmin):
     list_display = ["indicator", "value", "label"]
     list_select_related = ["indicator"]
     search_fields = ["label", "indicator__name"]
@@ -177,12 +356,39 @@ class AssignmentAdmin(admin.ModelAdmin):
 
 
 @admin.register(Conflict)
-class ConflictAdmin(admin.ModelAdmin):
+class ConflictAdmin(DomainCheckedAdmin):
+    """A conflict is declared through the domain (its sheets are voided with it) and then kept as declared."""
+
     list_display = ["assessor", "participant", "edition", "declared_at"]
     list_filter = ["edition__province"]
     list_select_related = ["assessor", "participant__district", "edition"]
     search_fields = ["assessor__username", "assessor__full_name", "participant__district__name", "reason"]
     raw_id_fields = ["edition", "assessor", "participant"]
+
+    def domain_check(self, obj):
+        if obj.pk is None:
+            if obj.edition_id != obj.participant.edition_id:
+                raise ValidationError(_("The participant is not in this edition."))
+            assignments.conflict_problems(obj.assessor, obj.participant, obj.reason)
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            return super().save_model(request, obj, form, change)
+        declared = assignments.declare_conflict(obj.assessor, obj.participant, obj.reason)
+        obj.pk, obj.declared_at = declared.pk, declared.declared_at
+
+    def has_change_permission(self, request, obj=None):
+        # What was declared stays as declared (the sheets it voided depend on it).
+        return obj is None and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        # Lifting a conflict would count its sheets again: not once they exist or the results are final.
+        if obj is not None and (
+            obj.edition.results_final
+            or ScoreSheet.objects.filter(assessor_id=obj.assessor_id, participant_id=obj.participant_id).exists()
+        ):
+            return False
+        return super().has_delete_permission(request, obj)
 
 
 class ScoreInline(admin.TabularInline):

@@ -12,11 +12,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from assessments.domain.awards import withdraw_on_change
 from assessments.domain.ranking import stage_ranking
-from assessments.models import Edition, Participant, Score, Stage, StageAdvance, StageEntry
+from assessments.models import Participant, Score, Stage, StageAdvance, StageEntry
 from assessments.queries.stages import is_first_stage
-
-CLOSED_STATES = {Edition.State.FINAL, Edition.State.PUBLISHED}
 
 
 @dataclass
@@ -51,7 +50,7 @@ def advance_top_n(stage, n, by):
     with transaction.atomic():
         # Lock the stage so two admins clicking at once cannot both advance.
         stage = Stage.objects.select_for_update().select_related("edition").get(pk=stage.pk)
-        if stage.edition.state in CLOSED_STATES:
+        if stage.edition.results_final:
             raise ValidationError(_("The results of this edition are final; participants can no longer be moved."))
         target = next_stage(stage)
         if target is None:
@@ -66,6 +65,12 @@ def advance_top_n(stage, n, by):
         chosen = [row.participant for row in ranked if row.rank <= n]
         advance = StageAdvance.objects.create(from_stage=stage, count=n, by=by)
         StageEntry.objects.bulk_create(StageEntry(stage=target, participant=p, advanced_by=by) for p in chosen)
+        withdraw_on_change(
+            stage.edition,
+            by,
+            _("The top %(n)s of stage “%(stage)s” went on to “%(target)s”.")
+            % {"n": n, "stage": stage, "target": target},
+        )
     return AdvanceResult(advance=advance, advanced=chosen, tied_at_cut=max(0, len(chosen) - n))
 
 
@@ -76,7 +81,7 @@ def revert_advance(advance, by):
         stage = advance.from_stage
         if advance.reverted_at is not None:
             raise ValidationError(_("This advance has already been reverted."))
-        if stage.edition.state in CLOSED_STATES:
+        if stage.edition.results_final:
             raise ValidationError(_("The results of this edition are final; participants can no longer be moved."))
         target = next_stage(stage)
         if target is not None:
@@ -95,6 +100,9 @@ def revert_advance(advance, by):
         advance.reverted_by = by
         advance.reverted_at = timezone.now()
         advance.save(update_fields=["reverted_by", "reverted_at"])
+        withdraw_on_change(
+            stage.edition, by, _("The advance from stage “%(stage)s” was reverted.") % {"stage": stage}
+        )
     return advance
 
 

@@ -15,16 +15,15 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from assessments.domain.awards import withdraw_on_change
 from assessments.domain.conflicts import has_conflict
-from assessments.models import Assignment, Conflict, Edition, EditionAssessor, ScoreSheet
+from assessments.models import Assignment, Conflict, EditionAssessor, ScoreSheet, StageAdvance
 from assessments.queries.stages import stage_participants
 from sp2k.accounts.models import Role, User
 
-CLOSED_STATES = (Edition.State.FINAL, Edition.State.PUBLISHED)
-
 
 def _require_editable(edition):
-    if edition.state in CLOSED_STATES:
+    if edition.results_final:
         raise ValidationError(
             _("The results of %(edition)s are final; its assessors can no longer change.") % {"edition": edition}
         )
@@ -79,23 +78,75 @@ def remove_assessor(edition, user):
 # --- conflicts of interest ---
 
 
-def declare_conflict(assessor, participant, reason):
-    """An assessor declares a conflict of interest with a participant (a reason is required)."""
+def conflict_problems(assessor, participant, reason):
+    """What stops ``assessor`` from declaring a conflict with ``participant`` now (a ValidationError), else None.
+
+    Asked by ``declare_conflict`` and by the Django admin's form, so both refuse alike.
+    """
     edition = participant.edition
-    reason = (reason or "").strip()
-    if not reason:
+    if not (reason or "").strip():
         raise ValidationError({"reason": _("Say why you have a conflict of interest.")})
-    if edition.state in CLOSED_STATES:
+    if edition.results_final:
         raise ValidationError(_("The results of this edition are final."))
     if not EditionAssessor.objects.filter(edition=edition, user=assessor).exists():
         raise ValidationError(_("Only an assessor of this edition can declare a conflict with its participants."))
-    try:
-        with transaction.atomic():
-            return Conflict.objects.create(edition=edition, assessor=assessor, participant=participant, reason=reason)
-    except IntegrityError:
+    if Conflict.objects.filter(assessor=assessor, participant=participant).exists():
         raise ValidationError(
             _("You have already declared a conflict with %(participant)s.") % {"participant": participant}
-        ) from None
+        )
+    advanced = StageAdvance.objects.filter(
+        from_stage__sheets__assessor=assessor,
+        from_stage__sheets__participant=participant,
+        from_stage__sheets__status=ScoreSheet.Status.SUBMITTED,
+        reverted_at__isnull=True,
+    ).select_related("from_stage")
+    frozen = advanced.first()
+    if frozen is not None:
+        # The sheet counted in the ranking that chose who went on: voiding it now would change that
+        # ranking behind the advance. The province admin reverts the advance first.
+        raise ValidationError(
+            _(
+                "Your submitted sheet of %(participant)s counted in the ranking of stage “%(stage)s”, whose "
+                "participants have already gone on. Ask the province admin to revert that advance first."
+            )
+            % {"participant": participant, "stage": frozen.from_stage}
+        )
+
+
+def declare_conflict(assessor, participant, reason):
+    """An assessor declares a conflict of interest with a participant (a reason is required).
+
+    The assessor's sheets of the participant (draft or submitted) are void from then on, in the same
+    transaction: they are no longer scored, submitted or counted (``conflicts.without_conflicts``), and
+    a confirmation of the awards that counted one of them is withdrawn (recorded with the reason).
+    """
+    edition = participant.edition
+    reason = (reason or "").strip()
+    with transaction.atomic():
+        # Locking the pair's sheets orders the declaration against a save or submit in progress on them.
+        sheets = list(
+            ScoreSheet.objects.select_for_update()
+            .filter(stage__edition=edition, assessor=assessor, participant=participant)
+            .order_by("pk")
+        )
+        conflict_problems(assessor, participant, reason)
+        try:
+            with transaction.atomic():
+                conflict = Conflict.objects.create(
+                    edition=edition, assessor=assessor, participant=participant, reason=reason
+                )
+        except IntegrityError:
+            raise ValidationError(
+                _("You have already declared a conflict with %(participant)s.") % {"participant": participant}
+            ) from None
+        if any(sheet.status == ScoreSheet.Status.SUBMITTED for sheet in sheets):
+            withdraw_on_change(
+                edition,
+                assessor,
+                _("%(assessor)s declared a conflict of interest with %(participant)s; their sheets no longer count.")
+                % {"assessor": assessor, "participant": participant},
+            )
+    return conflict
 
 
 def declared_conflicts(edition):

@@ -26,7 +26,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from assessments.domain import ranking
-from assessments.models import Award, AwardCategory, Edition, Participant, PublishedResult, PublishedStageScore
+from assessments.models import (
+    Award,
+    AwardCategory,
+    AwardWithdrawal,
+    Edition,
+    Participant,
+    PublishedResult,
+    PublishedStageScore,
+)
 
 # Proper names of the awards, kept in Indonesian whatever the interface language: they are printed
 # as such in the governor's decree.
@@ -57,7 +65,7 @@ def _lock(edition):
 
 def _editable(edition):
     """Categories and choices change only before confirmation and publication."""
-    if edition.state == Edition.State.PUBLISHED:
+    if edition.is_published:
         raise ValidationError(_("The results are published; the awards can no longer change."))
     if Award.objects.filter(category__edition=edition, confirmed_at__isnull=False).exists():
         raise ValidationError(_("The awards are confirmed. Withdraw the confirmation first to change them."))
@@ -316,7 +324,7 @@ def choose_award(category, participant, by, reason):
         raise ValidationError({"reason": _("Say why: the reason is recorded with the choice.")})
     with transaction.atomic():
         locked = _lock(edition)
-        if locked.state != Edition.State.FINAL:
+        if not locked.awards_open:
             raise ValidationError(_("Awards are given only while the results are final and not yet published."))
         _editable(locked)
         candidates = choice_candidates(locked, category)
@@ -392,7 +400,7 @@ def confirm_awards(edition, by):
     _check(edition, by)
     with transaction.atomic():
         locked = _lock(edition)
-        if locked.state != Edition.State.FINAL:
+        if not locked.awards_open:
             raise ValidationError(_("Awards can be confirmed only while the results are final and not yet published."))
         proposal = propose_awards(locked)
         problems = confirmation_problems(proposal)
@@ -414,16 +422,46 @@ def confirm_awards(edition, by):
     return proposal
 
 
-def withdraw_confirmation(edition, by):
-    """Undo the confirmation (before publication) so that categories and choices can change again."""
+def withdraw_confirmation(edition, by, reason=""):
+    """Undo the confirmation (before publication) so that categories and choices can change again.
+
+    Recorded (``AwardWithdrawal``) with ``reason``, or as withdrawn by the admin when none is given.
+    """
     _check(edition, by)
     with transaction.atomic():
         locked = _lock(edition)
-        if locked.state == Edition.State.PUBLISHED:
+        if locked.is_published:
             raise ValidationError(_("The results are published; the awards can no longer change."))
-        Award.objects.filter(category__edition=locked).update(confirmed_by=None, confirmed_at=None, final_score=None)
-        # Awards that merely followed the ranking are proposed again from it; choices stay.
-        Award.objects.filter(category__edition=locked, chosen_at__isnull=True).delete()
+        _withdraw(locked, by, (reason or "").strip() or _("Withdrawn by the province admin."))
+
+
+def _withdraw(edition, by, reason):
+    Award.objects.filter(category__edition=edition).update(confirmed_by=None, confirmed_at=None, final_score=None)
+    # Awards that merely followed the ranking are proposed again from it; choices stay.
+    Award.objects.filter(category__edition=edition, chosen_at__isnull=True).delete()
+    AwardWithdrawal.objects.create(edition=edition, by=by, reason=reason)
+
+
+def withdraw_on_change(edition, by, reason):
+    """A write that changes the ranking the awards were confirmed from withdraws their confirmation.
+
+    Called by that write, inside its own transaction (so both happen or neither): scores saved or
+    submitted, a sheet reopened, a conflict declared on a counted sheet, an advance made or reverted.
+    Recorded with ``reason`` so the admin sees why the confirmation is gone. Returns whether there was
+    a confirmation to withdraw. Refused once the results are published (nothing changes them then).
+    """
+    if not Award.objects.filter(category__edition=edition, confirmed_at__isnull=False).exists():
+        return False
+    locked = _lock(edition)
+    if locked.is_published:
+        raise ValidationError(_("The results are published; the awards can no longer change."))
+    _withdraw(locked, by, reason)
+    return True
+
+
+def last_withdrawal(edition):
+    """The latest withdrawal of the edition's award confirmation (who, when, why), if any."""
+    return AwardWithdrawal.objects.filter(edition=edition).select_related("by").order_by("-at", "-pk").first()
 
 
 # --- publication --------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from django.db import transaction
 
+from assessments.domain.criteria import require_edition_criteria_editable, require_settings_editable
 from assessments.models import Aspect, Edition, Indicator, RubricLevel, Stage
 
 EDITION_FIELDS = (
@@ -75,9 +76,13 @@ def export_configuration(edition):
 def apply_configuration(edition, data):
     """Replace the edition's criteria with those in ``data`` (all or nothing).
 
-    The caller validates ``data`` first; this writes it. Only an edition with no scores yet may be
-    reconfigured this way (the database's PROTECT on scores refuses otherwise).
+    The caller validates ``data`` first; this writes it. Refused (ValidationError, nothing changed)
+    once the edition has a score or its results are final (the criteria lock) and once published.
     """
+    locked = Edition.objects.select_for_update().get(pk=edition.pk)
+    require_settings_editable(locked)
+    require_edition_criteria_editable(locked)
+    edition.state = locked.state
     for field in EDITION_FIELDS:
         if field in data:
             setattr(edition, field, data[field])

@@ -36,6 +36,7 @@ from weasyprint import HTML
 
 from assessments.domain import ranking
 from assessments.domain.awards import two_places
+from assessments.domain.criteria import require_settings_editable
 from assessments.models import Award, Decree, Document, Edition
 from districts.models import DistrictProfile
 
@@ -299,13 +300,40 @@ def issue(edition, kind, subject, facts, by, participant=None, stage=None, rende
 
 
 def _final_states(edition):
-    if edition.state not in (Edition.State.FINAL, Edition.State.PUBLISHED):
+    if not edition.results_final:
         raise ValidationError(_("Documents of the winners can be printed once the results are final."))
 
 
+def save_decree(decree, by):
+    """Save the decree's set-up (number, title, date, signatory, amounts...) as entered by ``by``.
+
+    Frozen at publication, like the edition's settings: the published decree is the one in force.
+    """
+    with transaction.atomic():
+        edition = Edition.objects.select_for_update().get(pk=decree.edition_id)
+        require_settings_editable(edition)
+        decree.updated_by = by
+        decree.full_clean()
+        decree.save()
+    return decree
+
+
 def issue_decree(edition, by):
+    """The current decree document: issued afresh while the results are final, and once published only
+    the one in force again (never a second decree with other facts, e.g. another number)."""
     _final_states(edition)
-    return issue(edition, Document.Kind.DECREE, "decree", decree_facts(edition), by)
+    facts = decree_facts(edition)
+    if edition.settings_frozen:
+        current = Document.objects.filter(edition=edition, subject="decree", status=Document.Status.CURRENT).first()
+        if current is not None and current.content_hash != content_hash(facts):
+            raise ValidationError(
+                _(
+                    "The results are published: the decree in force is number %(number)s; "
+                    "no other decree can be issued."
+                )
+                % {"number": current.facts.get("decree_number")}
+            )
+    return issue(edition, Document.Kind.DECREE, "decree", facts, by)
 
 
 def issue_certificate(award, by, render=True, decree=None):
@@ -342,7 +370,7 @@ def issue_champion_report(award, by):
 
 def issue_recap(stage, by):
     edition = stage.edition
-    if edition.state in (Edition.State.DRAFT, Edition.State.NOMINATION):
+    if edition.in_setup:
         raise ValidationError(_("A score recap can be printed once the assessment has started."))
     return issue(edition, Document.Kind.RECAP, f"recap:{stage.pk}", recap_facts(stage), by, stage=stage)
 

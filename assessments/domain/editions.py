@@ -18,6 +18,7 @@ from django.db.models import Count, Exists, Max, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
+from assessments.domain import criteria
 from assessments.domain.configuration import EDITION_FIELDS, apply_configuration, create_edition, export_configuration
 from assessments.models import Edition, EditionTransition, Indicator, Score, Stage, StageEntry
 
@@ -112,7 +113,7 @@ def edition_has_scores(edition):
 
 def criteria_editable(stage):
     """Whether a stage's criteria may still change: not once it has scores, nor after the results are final."""
-    return stage.edition.state not in (Edition.State.FINAL, Edition.State.PUBLISHED) and not stage_has_scores(stage)
+    return stage.criteria_editable
 
 
 def transitions(edition):
@@ -174,21 +175,12 @@ def next_order(queryset):
 
 def add_stage(edition, stage):
     """Add a stage at the end of the edition (only before assessment starts)."""
-    if edition.state not in (Edition.State.DRAFT, Edition.State.NOMINATION):
-        raise ValidationError(_("Stages can only be added before the assessment starts."))
     stage.edition = edition
-    if not stage.order:
-        stage.order = next_order(edition.stages.all())
-    stage.full_clean()
-    stage.save()
-    return stage
+    return criteria.save_stage(stage)
 
 
-@transaction.atomic
 def delete_stage(stage):
-    if stage.edition.state not in (Edition.State.DRAFT, Edition.State.NOMINATION) or stage_has_scores(stage):
-        raise ValidationError(_("This stage can no longer be removed: the assessment has started."))
-    stage.delete()
+    criteria.delete_stage(stage)
 
 
 # --- export and import ---
@@ -458,7 +450,7 @@ def import_configuration(edition, data):
     edition keeps its own.
     """
     edition = Edition.objects.select_for_update().get(pk=edition.pk)
-    if edition.state != Edition.State.DRAFT:
+    if not edition.is_draft:
         raise ValidationError(_("A configuration can only be imported into a draft edition."))
     if edition_has_scores(edition):
         raise ValidationError(_("This edition already has scores; its criteria can no longer be replaced."))

@@ -257,9 +257,6 @@ class EntryStatus:
     extended: bool
 
 
-OPEN_STATES = (Edition.State.NOMINATION, Edition.State.ASSESSMENT)
-
-
 def _submission(participant):
     try:
         return participant.submission
@@ -279,7 +276,7 @@ def entry_status(participant, now=None):
     def status(reason):
         return EntryStatus(not reason, reason, deadline, submission, extended)
 
-    if edition.state not in OPEN_STATES:
+    if not edition.evidence_open:
         return status(_("The competition does not take evidence now."))
     if participant.status == Participant.Status.REJECTED:
         return status(_("The nomination was rejected."))
@@ -443,7 +440,7 @@ def extend_deadline(participant, until, user, reason=""):
         raise ValidationError(_("The new deadline must be in the future."))
     with transaction.atomic():
         participant = _lock(participant)
-        if participant.edition.state not in OPEN_STATES:
+        if not participant.edition.evidence_open:
             raise ValidationError(_("The competition does not take evidence now."))
         now = timezone.now()
         submission, _created = EntrySubmission.objects.get_or_create(participant=participant)
@@ -578,7 +575,7 @@ def participations_of(user):
 
 def public_evidence(participant):
     """Files anyone may download: marked public, current, of a published edition."""
-    if participant.edition.state != Edition.State.PUBLISHED:
+    if not participant.edition.is_published:
         return EvidenceFile.objects.none()
     return current_files().filter(participant=participant, is_public=True).select_related("indicator")
 
@@ -604,7 +601,7 @@ def public_evidence_of_innovation(innovation):
         current_files()
         .filter(
             is_public=True,
-            participant__edition__state=Edition.State.PUBLISHED,
+            participant__edition__state__in=Edition.PUBLISHED_STATES,
             participant__presented_innovations=innovation,
         )
         .select_related("indicator", "participant__edition")

@@ -18,7 +18,7 @@ from sp2k.accounts.models import Role
 
 
 def _require_open(edition):
-    if edition.state != Edition.State.NOMINATION:
+    if not edition.nominations_open:
         raise ValidationError(_("Nominations for %(edition)s are not open.") % {"edition": edition})
 
 

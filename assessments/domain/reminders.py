@@ -43,7 +43,7 @@ def unfinished_assignments(edition=None, stage=None, stages=None):
         status=ScoreSheet.Status.SUBMITTED,
     )
     qs = (
-        Assignment.objects.filter(stage__edition__state=Edition.State.ASSESSMENT)
+        Assignment.objects.filter(stage__edition__state__in=Edition.SCORING_STATES)
         .exclude(assessor__regency_id=F("participant__district__regency_id"))
         .exclude(Exists(declared))
         .exclude(Exists(submitted))
@@ -76,7 +76,7 @@ def stages_closing(today):
     return [
         stage
         for stage in Stage.objects.filter(
-            edition__state=Edition.State.ASSESSMENT, ends_on__gte=today, ends_on__lte=today + timedelta(days=60)
+            edition__state__in=Edition.SCORING_STATES, ends_on__gte=today, ends_on__lte=today + timedelta(days=60)
         ).select_related("edition")
         if stage.ends_on <= today + timedelta(days=stage.edition.reminder_days)
     ]

@@ -14,8 +14,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from assessments.domain.awards import withdraw_on_change
 from assessments.domain.conflicts import has_conflict
-from assessments.models import Assignment, Edition, Indicator, Score, ScoreChange, ScoreSheet, SheetEvent, StageEntry
+from assessments.models import Assignment, Indicator, Score, ScoreChange, ScoreSheet, SheetEvent, StageEntry
 
 TWO_PLACES = Decimal("0.01")
 
@@ -99,11 +100,36 @@ def _plain(number):
     return text.replace(".", ",")
 
 
+def stage_closed_message(stage):
+    """Why no sheet of ``stage`` may be started, saved, submitted or reopened now; None when they may.
+
+    Scoring is open while the edition is under assessment and the stage's shortlist has not gone on
+    (``Stage.scoring_open``): once the top N advanced, the scores they were chosen by are frozen until
+    the province admin reverts the advance.
+    """
+    if stage.scoring_open:
+        return None
+    if not stage.edition.scoring_open:
+        return _("Scores can only be entered while the edition is in assessment.")
+    return _(
+        "The participants of stage “%(stage)s” have already gone on to the next stage: its scores are frozen "
+        "until the province admin reverts the advance."
+    ) % {"stage": stage}
+
+
+def conflict_message():
+    return _(
+        "This sheet is void: its assessor has a conflict of interest with this participant, so it can no "
+        "longer be changed, submitted or counted."
+    )
+
+
 def open_sheet(stage, participant, assessor):
     """The assessor's sheet for the participant at this stage, created on first opening.
 
     Refused (PermissionDenied) unless the assessor is assigned to the participant at this stage,
-    has no conflict of interest with it, and the participant takes part in the stage.
+    has no conflict of interest with it, and the participant takes part in the stage; a new sheet
+    also needs the stage open for scoring (an existing one is returned, to be read).
     """
     if participant.edition_id != stage.edition_id:
         raise PermissionDenied(_("This participant is not in this edition."))
@@ -116,22 +142,37 @@ def open_sheet(stage, participant, assessor):
     sheet = ScoreSheet.objects.filter(stage=stage, participant=participant, assessor=assessor).first()
     if sheet is not None:
         return sheet
-    if stage.edition.state != Edition.State.ASSESSMENT:
+    if not stage.edition.scoring_open:
         raise PermissionDenied(_("Score sheets can only be started while the edition is in assessment."))
+    if not stage.scoring_open:
+        raise PermissionDenied(stage_closed_message(stage))
     sheet, _created = ScoreSheet.objects.get_or_create(stage=stage, participant=participant, assessor=assessor)
     return sheet
+
+
+def _check_scoring_open(sheet):
+    """The stage still takes scores and the sheet is not void (its assessor has a conflict)."""
+    if not sheet.stage.edition.scoring_open:
+        raise ScoringError(_("Scores can only be entered while the edition is in assessment."), "not_assessment")
+    if not sheet.stage.scoring_open:
+        raise ScoringError(stage_closed_message(sheet.stage), "advanced")
+    if has_conflict(sheet.assessor, sheet.participant):
+        raise ScoringError(conflict_message(), "conflict_of_interest")
 
 
 def _check_sheet_open(sheet):
     if sheet.status == ScoreSheet.Status.SUBMITTED:
         raise ScoringError(_("This sheet has been submitted and can no longer be changed."), "submitted")
-    if sheet.stage.edition.state != Edition.State.ASSESSMENT:
-        raise ScoringError(_("Scores can only be entered while the edition is in assessment."), "not_assessment")
+    _check_scoring_open(sheet)
 
 
 def _locked_sheet(sheet):
-    """The sheet row, locked for the rest of the transaction, with its stage and edition."""
-    return ScoreSheet.objects.select_for_update(of=("self",)).select_related("stage__edition").get(pk=sheet.pk)
+    """The sheet row, locked for the rest of the transaction, with its stage, edition and people."""
+    return (
+        ScoreSheet.objects.select_for_update(of=("self",))
+        .select_related("stage__edition", "assessor", "participant__district")
+        .get(pk=sheet.pk)
+    )
 
 
 def save_score(sheet, indicator, value, comment, by, source, ip=None, expected_version=None):
@@ -201,6 +242,12 @@ def submit_sheet(sheet, by):
         sheet.submitted_at = timezone.now()
         sheet.save(update_fields=["status", "submitted_at"])
         SheetEvent.objects.create(sheet=sheet, action=SheetEvent.Action.SUBMIT, by=by)
+        # A sheet that counts from now on changes the ranking any confirmed awards were made from.
+        withdraw_on_change(
+            sheet.stage.edition,
+            by,
+            _("A score sheet was submitted: %(sheet)s.") % {"sheet": sheet},
+        )
         return sheet
 
 
@@ -215,10 +262,17 @@ def reopen_sheet(sheet, by, reason):
         sheet = _locked_sheet(sheet)
         if sheet.status != ScoreSheet.Status.SUBMITTED:
             raise ScoringError(_("Only a submitted sheet can be reopened."), "not_submitted")
-        if sheet.stage.edition.state != Edition.State.ASSESSMENT:
+        if not sheet.stage.edition.scoring_open:
             raise ScoringError(_("Sheets can only be reopened while the edition is in assessment."), "not_assessment")
+        _check_scoring_open(sheet)
         sheet.status = ScoreSheet.Status.DRAFT
         sheet.submitted_at = None
         sheet.save(update_fields=["status", "submitted_at"])
         SheetEvent.objects.create(sheet=sheet, action=SheetEvent.Action.REOPEN, by=by, reason=reason)
+        # The sheet no longer counts: the ranking any confirmed awards were made from has changed.
+        withdraw_on_change(
+            sheet.stage.edition,
+            by,
+            _("A score sheet was reopened (%(sheet)s): %(reason)s") % {"sheet": sheet, "reason": reason},
+        )
         return sheet

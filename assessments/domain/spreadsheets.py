@@ -17,7 +17,15 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from assessments.domain.scoring import ScoreConflict, ScoringError, _plain, open_sheet, parse_value, save_score
+from assessments.domain.scoring import (
+    ScoreConflict,
+    ScoringError,
+    _plain,
+    open_sheet,
+    parse_value,
+    save_score,
+    stage_closed_message,
+)
 from assessments.models import Indicator, Participant, Score, ScoreChange
 from assessments.queries.sheets import assessor_stage_sheets
 
@@ -216,6 +224,10 @@ def _apply_workbook(stage, assessor, workbook, ip):
         return _file_error(_("This workbook was not downloaded from the portal."))
     if _int(meta.get("stage_id")) != stage.pk:
         return _file_error(_("This workbook belongs to another stage. Download the workbook of this stage."))
+    closed = stage_closed_message(stage)
+    if closed:
+        # Checked for the whole file at once (save_score checks it again, row by row, under its lock).
+        return _file_error(closed)
 
     report = UploadReport()
     assigned = {row.participant_id: row for row in assessor_stage_sheets(stage, assessor)}

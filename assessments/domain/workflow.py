@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 from assessments.domain.advancing import ensure_first_stage_entries
 from assessments.domain.awards import freeze_results, publication_problems
 from assessments.domain.configuration import export_configuration
-from assessments.domain.conflicts import assignments_without_conflict
+from assessments.domain.conflicts import assignments_without_conflict, without_conflicts
 from assessments.domain.editions import validate_configuration
 from assessments.models import Edition, EditionTransition, Participant, ScoreSheet
 
@@ -107,14 +107,17 @@ def _to_assessment_problems(edition):
 
 def _to_final_problems(edition):
     problems = []
-    in_progress = ScoreSheet.objects.filter(stage__edition=edition, status=ScoreSheet.Status.DRAFT).count()
+    # A sheet voided by a conflict of interest is neither in progress nor counted.
+    in_progress = without_conflicts(
+        ScoreSheet.objects.filter(stage__edition=edition, status=ScoreSheet.Status.DRAFT)
+    ).count()
     if in_progress:
         problems.append(_("%(count)s score sheet(s) are still in progress.") % {"count": in_progress})
     any_sheet = ScoreSheet.objects.filter(
         stage=OuterRef("stage"), assessor=OuterRef("assessor"), participant=OuterRef("participant")
     )
     for stage in edition.stages.order_by("order"):
-        if not stage.sheets.filter(status=ScoreSheet.Status.SUBMITTED).exists():
+        if not without_conflicts(stage.sheets.filter(status=ScoreSheet.Status.SUBMITTED)).exists():
             problems.append(_("Stage “%(name)s” has no submitted score sheet.") % {"name": stage.name})
             continue
         # Assigned sheets nobody opened are not "in progress" but still missing (conflicts excluded).
