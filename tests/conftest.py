@@ -1,12 +1,23 @@
-"""Fixtures shared by the whole suite: regions, and one account per role."""
+"""Fixtures shared by the whole suite: regions, and one account per role.
+
+The regions of Jawa Barat (32), Jawa Tengah (33) and Jawa Timur (35), without villages, are loaded
+once into each test database (one per xdist worker) right after it is created: every test's
+transaction rolls back onto them. A transactional test flushes the database when it ends, so the
+regions are loaded again after it (see ``pytest_runtest_teardown``).
+"""
 
 import pytest
 
 from districts.domain.regions import load_regions
 from districts.models import District, Province, Regency
 from sp2k.accounts.models import Role, User
+from tests.factories import PASSWORD, ConfiguredEditionFactory, ParticipantFactory, UserFactory
 
-PASSWORD = "kata-sandi-uji-123"  # noqa: S105 - test accounts only
+TEST_PROVINCES = {"32", "33", "35"}
+
+
+def load_test_regions():
+    load_regions(provinces=TEST_PROVINCES, villages=False)
 
 
 def pytest_configure(config):
@@ -50,10 +61,47 @@ def indonesian():
     """Use the default Indonesian interface in this test (see ``english_interface``)."""
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The test database (pytest-django's), with the test regions loaded once."""
+    with django_db_blocker.unblock():
+        load_test_regions()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """After a transactional test has flushed the database (its fixtures are torn down), load the regions again."""
+    yield
+    marker = item.get_closest_marker("django_db")
+    transactional = marker is not None and (marker.kwargs.get("transaction") or (marker.args and marker.args[0]))
+    # No reload after the last test: the test databases are gone by then.
+    if nextitem is not None and (
+        transactional or {"transactional_db", "live_server"} & set(getattr(item, "fixturenames", ()))
+    ):
+        from pytest_django.plugin import blocking_manager_key
+
+        with item.config.stash[blocking_manager_key].unblock():
+            if not Province.objects.filter(code="35").exists():
+                load_test_regions()
+
+
 @pytest.fixture
 def regions(db):
-    """Jawa Barat (32), Jawa Tengah (33) and Jawa Timur (35) from the real data, without villages."""
-    load_regions(provinces={"32", "33", "35"}, villages=False)
+    """Jawa Barat (32), Jawa Tengah (33) and Jawa Timur (35) from the real data, without villages.
+
+    Loaded once per test database (see ``django_db_setup``); this fixture only asks for the database.
+    """
+
+
+@pytest.fixture
+def no_regions(db):
+    """An empty region table, for tests of the loader itself (rolled back with the test's transaction)."""
+    from districts.models import Village
+
+    Village.objects.all().delete()
+    District.objects.all().delete()
+    Regency.objects.all().delete()
+    Province.objects.all().delete()
 
 
 @pytest.fixture
@@ -90,11 +138,7 @@ def taman(regions):
 @pytest.fixture
 def make_user(db):
     def make(username, role="", password=PASSWORD, **scope):
-        user = User(username=username, full_name=username.replace("-", " ").title(), role=role, **scope)
-        user.set_password(password)
-        user.full_clean()
-        user.save()
-        return user
+        return UserFactory(username=username, role=role, password=password, **scope)
 
     return make
 
@@ -147,20 +191,12 @@ def superuser(db):
 @pytest.fixture
 def edition(jatim):
     """SP2K Jawa Timur 2022 (draft) with the example criteria: desk, presentation, field visit."""
-    from assessments.domain.configuration import create_edition
-    from sp2k.demo.competition import example_configuration
-
-    return create_edition(jatim, "SP2K Jawa Timur 2022", 2022, example_configuration())
+    return ConfiguredEditionFactory(province=jatim, name="SP2K Jawa Timur 2022", year=2022)
 
 
 @pytest.fixture
 def participants(edition):
     """The five 2022 winners, accepted, plus Kota Madiun's Taman: six participants."""
-    from assessments.models import Participant
-    from sp2k.demo.competition import EXAMPLE_PARTICIPANT_CODES
+    from tests.factories import WINNER_CODES
 
-    codes = [*EXAMPLE_PARTICIPANT_CODES, "35.77.03"]
-    return [
-        Participant.objects.create(edition=edition, district_id=code, status=Participant.Status.ACCEPTED)
-        for code in codes
-    ]
+    return [ParticipantFactory(edition=edition, district_id=code) for code in [*WINNER_CODES, "35.77.03"]]

@@ -71,17 +71,16 @@ def png_bytes(size=(64, 48)):
 
 @pytest.fixture
 def world(province_admin, camat, make_user, jatim, rogojampi):
-    """The example 2022 edition (final, scored, awards confirmed, decree set), seen by every role.
+    """A 2022 edition (final, scored, awards confirmed, decree set), seen by every role.
 
     Rogojampi is Juara I; its camat has a profile and an innovation with a figure and a photo, and
     its first stage entry has an evidence file.
     """
     from assessments.domain.ranking import final_ranking
-    from sp2k.demo.competition import build_example_edition
-    from sp2k.demo.documents import create_demo_decree
+    from tests.factories import DecreeFactory, final_edition_with_scores
 
     assessors = [make_user(f"penilai-nomor-{i}", Role.ASSESSOR, province=jatim) for i in (1, 2, 3)]
-    edition = build_example_edition(province_admin, assessors)
+    edition = final_edition_with_scores(province_admin, assessors)
     now = timezone.now()
     for order, (name, row) in enumerate(zip(CATEGORIES, final_ranking(edition), strict=False), start=1):
         category = AwardCategory.objects.create(edition=edition, order=order, name=name, rank=order)
@@ -92,7 +91,7 @@ def world(province_admin, camat, make_user, jatim, rogojampi):
             confirmed_by=province_admin,
             confirmed_at=now,
         )
-    create_demo_decree(edition)
+    DecreeFactory(edition=edition)
     DistrictProfile.objects.create(district=rogojampi, camat_name="Drs. Budi", address="Jl. Raya 1", description="x")
     innovation = Innovation.objects.create(
         district=rogojampi,
@@ -527,7 +526,7 @@ def pdf_with_javascript():
 
 def pdf_hiding_a_web_page():
     """A valid PDF with a whole web page in a stream past its first kilobyte (a PDF/HTML polyglot)."""
-    from sp2k.demo.evidence import minimal_pdf
+    from tests.factories.files import minimal_pdf
 
     page = b"\n%" + b" " * 2000 + b"\n<html><body><script>alert(document.cookie)</script></body></html>\n"
     data = minimal_pdf(["Laporan"])

@@ -325,32 +325,29 @@ def _user(username, role, **scope):
 
 
 def _png(text):
-    from sp2k.demo.evidence import demo_png
+    from tests.factories.files import png
 
-    return ContentFile(demo_png([text], size=(64, 40)), name="foto.png")
+    return ContentFile(png([text], size=(64, 40)), name="foto.png")
 
 
 def _pdf_upload(text):
-    from sp2k.demo.evidence import minimal_pdf
+    from tests.factories.files import minimal_pdf
 
     return SimpleUploadedFile("bukti.pdf", minimal_pdf([text]), content_type="application/pdf")
 
 
 def build_world(media_root):
-    from assessments.domain import awards, documents, evidence
+    from assessments.domain import awards, documents, evidence, workflow
     from assessments.domain.assignments import add_assessor, assign_all
     from assessments.domain.configuration import create_edition
     from assessments.domain.scoring import open_sheet
     from assessments.domain.workflow import move_edition
     from assessments.models import Assignment, Award, DocumentJob, Edition, Indicator, Participant, StageAdvance
-    from districts.domain.regions import load_regions
     from districts.models import District, DistrictProfile, Innovation, InnovationPhoto, Province, Regency
     from sp2k.accounts.models import Role
-    from sp2k.demo.awards import create_demo_awards
-    from sp2k.demo.competition import build_example_edition, example_configuration
-    from sp2k.demo.documents import create_demo_decree
+    from tests.factories import DecreeFactory, example_configuration, final_edition_with_scores
 
-    load_regions(provinces={"32", "35"}, villages=False)
+    # The regions are in the test database already (tests/conftest.py).
     jatim, jabar = Province.objects.get(code="35"), Province.objects.get(code="32")
     rogojampi, taman = District.objects.get(code="35.10.13"), District.objects.get(code="35.15.13")
     banyuwangi, sidoarjo, malang = (Regency.objects.get(code=c) for c in ("35.10", "35.15", "35.73"))
@@ -428,12 +425,14 @@ def build_world(media_root):
         draft_photo=innovations[False][1],
     )
 
-    # The published edition: the example 2022 results, awarded, published, with its decree printed.
-    published = build_example_edition(admin, [assessor, conflicted])
-    create_demo_awards(published, admin)
+    # The published edition: 2022 results, awarded, published, with its decree printed.
+    published = final_edition_with_scores(admin, [assessor, conflicted])
+    awards.ensure_default_categories(published)
+    awards.confirm_awards(published, admin)
+    workflow.publish(published, admin)
     published.refresh_from_db()
     assert published.state == Edition.State.PUBLISHED
-    create_demo_decree(published)
+    DecreeFactory(edition=published)
     decree = documents.issue_decree(published, admin)
     job = DocumentJob.objects.create(edition=published, kind=DocumentJob.Kind.RECAPS, status=DocumentJob.Status.DONE)
     job.result.save("result.pdf", ContentFile(documents.pdf_of(decree)))

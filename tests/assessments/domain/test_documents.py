@@ -12,7 +12,8 @@ from pypdf import PdfReader
 from assessments.domain import documents, jobs
 from assessments.domain.ranking import final_ranking
 from assessments.models import Award, AwardCategory, Document, DocumentJob, Edition
-from sp2k.demo.documents import create_demo_decree
+from sp2k.demo.documents import create_demo_decree  # the test of the demo's decree
+from tests.factories import DecreeFactory, final_edition_with_scores
 
 MM = 72 / 25.4
 CATEGORIES = ["Juara I", "Juara II", "Juara III", "Juara Harapan I", "Juara Harapan II"]
@@ -28,12 +29,11 @@ def flat(text):
 
 @pytest.fixture
 def final_edition(province_admin, make_user, jatim):
-    """The example 2022 edition (FINAL, scored) with Juara I–III and Harapan I–II confirmed, and its decree."""
+    """A 2022 edition (FINAL, scored) with Juara I–III and Harapan I–II confirmed, and its decree."""
     from sp2k.accounts.models import Role
-    from sp2k.demo.competition import build_example_edition
 
     assessors = [make_user(f"penilai-nomor-{i}", Role.ASSESSOR, province=jatim) for i in (1, 2, 3)]
-    edition = build_example_edition(province_admin, assessors)
+    edition = final_edition_with_scores(province_admin, assessors)
     rows = final_ranking(edition)
     now = timezone.now()
     for order, (name, row) in enumerate(zip(CATEGORIES, rows, strict=False), start=1):
@@ -45,7 +45,7 @@ def final_edition(province_admin, make_user, jatim):
             confirmed_by=province_admin,
             confirmed_at=now,
         )
-    create_demo_decree(edition)
+    DecreeFactory(edition=edition)
     return edition
 
 

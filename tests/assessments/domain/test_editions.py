@@ -30,7 +30,7 @@ from assessments.models import (
     Stage,
     StageEntry,
 )
-from sp2k.demo.competition import example_configuration
+from tests.factories import example_configuration
 
 State = Edition.State
 

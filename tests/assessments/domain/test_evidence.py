@@ -16,7 +16,8 @@ from django.utils import timezone
 from assessments.domain import evidence as services
 from assessments.models import Assignment, Conflict, Edition, EntryEvent, EvidenceFile, Indicator, Participant, Stage
 from sp2k.accounts.models import Role
-from sp2k.demo.evidence import create_demo_evidence, demo_png, minimal_pdf
+from sp2k.demo.evidence import create_demo_evidence  # the test of the demo's evidence
+from tests.factories.files import minimal_pdf, png
 
 LIMIT = 20 * 1024 * 1024
 
@@ -29,7 +30,7 @@ def pdf_bytes(text="Laporan realisasi anggaran"):
 
 
 def png_bytes():
-    return demo_png(["Foto kegiatan"], size=(120, 80))
+    return png(["Foto kegiatan"], size=(120, 80))
 
 
 def jpeg_bytes():

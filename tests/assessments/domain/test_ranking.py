@@ -360,12 +360,12 @@ def test_stage_ranking_page_shows_ties_spread_and_advance_form(client, edition, 
 def test_stage_ranking_page_query_count_does_not_grow(
     client, django_assert_max_num_queries, edition, make_user, province_admin
 ):
-    from sp2k.demo.competition import demo_participant_codes
+    from tests.factories.scenarios import participant_codes
 
     desk = stage_of(edition, 1)
     people = Participant.objects.bulk_create(
         Participant(edition=edition, district_id=code, status=Participant.Status.ACCEPTED)
-        for code in demo_participant_codes("35", 30)
+        for code in participant_codes("35", 30)
     )
     assessors = make_assessors(make_user, edition, 3)
     indicators = list(Indicator.objects.filter(aspect__stage=desk))

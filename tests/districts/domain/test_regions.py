@@ -69,7 +69,7 @@ def test_full_load_counts_spot_checks_and_idempotency():
     assert snapshot() == before
 
 
-def test_load_command_limited_to_a_province_prints_its_counts(db):
+def test_load_command_limited_to_a_province_prints_its_counts(no_regions):
     out = io.StringIO()
     call_command("load_regions", "--province", "35", "--no-villages", stdout=out)
     assert "1 provinces, 38 regencies, 666 kecamatan, 0 villages" in out.getvalue()
