@@ -5,8 +5,12 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
 HOST ?= 127.0.0.1:8000
 PYTEST_ARGS ?=
-# The part of the suite also run on SQLite (the embedded database of `make run`).
-SQLITE_PYTEST_ARGS ?= -m "not browser and not postgres_only"
+# Tests run in parallel, one process per core (pytest-xdist), each with its own test database; a
+# module stays on one process (module-scoped data). PYTEST_XDIST= runs them in one process.
+PYTEST_XDIST ?= -n auto --dist loadfile
+# The part of the suite also run on SQLite (the embedded database of `make run`): what depends on the
+# database engine plus a smoke set (marker `engine`, listed in tests/conftest.py). All of it runs on PostgreSQL.
+SQLITE_PYTEST_ARGS ?= -m "engine and not browser and not postgres_only"
 
 .PHONY: venv run serve migrate data test test-postgres test-sqlite bench lint messages clean
 
@@ -38,13 +42,13 @@ test: test-postgres test-sqlite
 
 test-postgres: venv
 ifdef DATABASE_URL
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest $(PYTEST_XDIST) $(PYTEST_ARGS)
 else
-	$(PY) -m tests.pgcluster -- $(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m tests.pgcluster -- $(PY) -m pytest $(PYTEST_XDIST) $(PYTEST_ARGS)
 endif
 
 test-sqlite: venv
-	DATABASE_URL=sqlite:///$(CURDIR)/test-sqlite.db $(PY) -m pytest -p no:cacheprovider $(SQLITE_PYTEST_ARGS)
+	DATABASE_URL=sqlite:///$(CURDIR)/test-sqlite.db $(PY) -m pytest -p no:cacheprovider $(PYTEST_XDIST) $(SQLITE_PYTEST_ARGS)
 
 bench: venv
 	$(PY) -m tests.pgcluster -- $(PY) -m tests.bench

@@ -20,14 +20,41 @@ def load_test_regions():
     load_regions(provinces=TEST_PROVINCES, villages=False)
 
 
+# What depends on the database engine, so runs on SQLite too (marked ``engine``; `make test-sqlite`).
+# The whole suite runs on PostgreSQL. A node id prefix (a module or one test) and why it is here.
+ENGINE_DEPENDENT = {
+    "tests/assessments/domain/test_ranking.py": "ranking in SQL: database functions, a vendor branch, raw SQL",
+    "tests/assessments/domain/test_totals.py": "sheet totals computed by the database",
+    "tests/assessments/domain/test_scoring.py": "row locks and version checks of score saving",
+    "tests/assessments/domain/test_advancing.py": "top N taken from the SQL ranking, under a lock",
+    "tests/assessments/domain/test_awards.py": "awards from the SQL ranking; results frozen at publication",
+    "tests/assessments/views/public/test_results.py": "the frozen published results and their queries",
+    "tests/assessments/domain/test_nominations.py::test_database_refuses_a_rejection_without_reason": "a CHECK",
+    "tests/districts/domain/test_profiles.py::test_the_database_refuses_a_malformed_nip": "a CHECK constraint",
+    "tests/districts/domain/test_innovations.py::test_a_figure_needs_a_value_or_a_text": "a CHECK constraint",
+    "tests/districts/domain/test_innovations.py::test_video_link_without_scheme": "a CHECK constraint",
+    "tests/districts/domain/test_regions.py": "upserts (ON CONFLICT) of the loader; search with Upper()",
+    "tests/sp2k/test_migrations.py": "the migrations apply and match the models",
+    # The smoke set: the portal's pages, its settings and the demo that `make run` loads into SQLite.
+    "tests/sp2k/test_smoke.py": "smoke",
+    "tests/sp2k/test_settings.py": "smoke",
+    "tests/sp2k/demo/test_load_demo.py": "smoke: the demo data of `make run`",
+    "tests/assessments/domain/test_configuration.py": "smoke: criteria import and export",
+}
+
+
 def pytest_configure(config):
     config.addinivalue_line("markers", "postgres_only: needs PostgreSQL (not run on SQLite)")
 
 
 def pytest_collection_modifyitems(config, items):
-    """On SQLite, postgres_only tests are deselected (not skipped): they run in the PostgreSQL pass."""
+    """Mark the engine-dependent tests; on SQLite, deselect (not skip) postgres_only tests: they run in the
+    PostgreSQL pass."""
     from django.db import connection
 
+    for item in items:
+        if any(item.nodeid.startswith(prefix) for prefix in ENGINE_DEPENDENT):
+            item.add_marker(pytest.mark.engine)
     if connection.vendor == "postgresql":
         return
     deselected = [item for item in items if item.get_closest_marker("postgres_only")]
