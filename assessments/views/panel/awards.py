@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
@@ -13,6 +13,7 @@ from django.views.generic import TemplateView
 from assessments.domain import awards, ranking, workflow
 from assessments.forms.awards import CategoryForm, ChoiceForm, PublishForm
 from assessments.models import AwardCategory, Edition, Participant
+from assessments.views.lookups import EditionMixin
 from sp2k.permissions import PermissionRequiredMixin
 
 
@@ -22,19 +23,12 @@ def _messages_of(error):
     return error.messages
 
 
-class AwardsMixin(PermissionRequiredMixin):
+class AwardsMixin(EditionMixin, PermissionRequiredMixin):
     permission_required = "assessments.manage_awards"
 
     @cached_property
-    def edition(self):
-        return get_object_or_404(Edition.objects.select_related("province"), pk=self.kwargs["edition_pk"])
-
-    def get_permission_object(self):
-        return self.edition
-
-    @cached_property
     def category(self):
-        return get_object_or_404(AwardCategory, pk=self.kwargs["category_pk"], edition=self.edition)
+        return self.find(AwardCategory, pk=self.kwargs["category_pk"], edition=self.edition)
 
     def awards_url(self):
         return reverse("assessments:awards", args=[self.edition.pk])

@@ -12,18 +12,14 @@ from django.views.generic import TemplateView
 from assessments.domain import documents, jobs
 from assessments.forms.documents import DecreeForm
 from assessments.models import Award, Decree, Document, DocumentJob, Edition, Stage
+from assessments.views.lookups import DocumentJobMixin, DocumentMixin, EditionMixin
 from sp2k.permissions import PermissionRequiredMixin
 
 PDF = "application/pdf"
 
 
-class EditionDocumentsMixin(PermissionRequiredMixin):
+class EditionDocumentsMixin(EditionMixin, PermissionRequiredMixin):
     permission_required = "assessments.manage_documents"
-
-    def get_permission_object(self):
-        if not hasattr(self, "edition"):
-            self.edition = get_object_or_404(Edition.objects.select_related("province"), pk=self.kwargs["edition_pk"])
-        return self.edition
 
 
 class DocumentsView(EditionDocumentsMixin, TemplateView):
@@ -107,13 +103,8 @@ class IssueView(EditionDocumentsMixin, View):
         return redirect("documents:download", document.pk)
 
 
-class DocumentObjectMixin(PermissionRequiredMixin):
+class DocumentObjectMixin(DocumentMixin, PermissionRequiredMixin):
     permission_required = "assessments.manage_documents"
-
-    def get_permission_object(self):
-        if not hasattr(self, "document"):
-            self.document = get_object_or_404(Document.objects.select_related("edition"), pk=self.kwargs["pk"])
-        return self.document.edition
 
 
 class DownloadView(DocumentObjectMixin, View):
@@ -152,13 +143,8 @@ class JobStartView(EditionDocumentsMixin, View):
         return redirect(reverse("documents:edition", args=[self.edition.pk]) + "#jobs")
 
 
-class JobObjectMixin(PermissionRequiredMixin):
+class JobObjectMixin(DocumentJobMixin, PermissionRequiredMixin):
     permission_required = "assessments.manage_documents"
-
-    def get_permission_object(self):
-        if not hasattr(self, "job"):
-            self.job = get_object_or_404(DocumentJob.objects.select_related("edition"), pk=self.kwargs["pk"])
-        return self.job.edition
 
 
 class JobProgressView(JobObjectMixin, TemplateView):

@@ -1,7 +1,7 @@
 """Editions: the list, the hub page of one edition, its state moves, copy/export/import, and its criteria.
 
-Every edition is looked up among those the user may see (``editions_visible_to``): an edition of
-another province does not exist for the user (404), whatever its id.
+Every edition and stage is looked up the tenant-scoped way (``assessments.views.lookups``): an edition
+of another province does not exist for the user (404), whatever its id.
 """
 
 from django.contrib import messages
@@ -29,8 +29,9 @@ from assessments.forms.editions import (
     StageForm,
     TransitionForm,
 )
-from assessments.models import Aspect, Edition, Indicator, Participant, Stage
+from assessments.models import Aspect, Edition, Indicator, Participant
 from assessments.queries.editions import editions_visible_to
+from assessments.views import lookups
 from sp2k.permissions import PermissionRequiredMixin
 
 CLOSED_STATES = (Edition.State.FINAL, Edition.State.PUBLISHED)
@@ -40,39 +41,20 @@ def _error_messages(error):
     return error.messages if isinstance(error, ValidationError) else [str(error)]
 
 
-class EditionMixin:
-    """One edition from the URL, among those the user may see (else 404). List before PermissionRequiredMixin."""
-
-    def has_permission(self):
-        # Anonymous visitors go to the login page before any lookup.
-        return self.request.user.is_authenticated and super().has_permission()
-
-    @cached_property
-    def edition(self):
-        editions = editions_visible_to(self.request.user).select_related("province", "copied_from")
-        return get_object_or_404(editions, pk=self.kwargs["edition_pk"])
-
-    def get_permission_object(self):
-        return self.edition
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(edition=self.edition, **kwargs)
-
+class EditionPageMixin:
     def detail_url(self):
         return reverse("assessments:edition_detail", args=[self.edition.pk])
 
 
-class StageMixin(EditionMixin):
-    """One stage of the edition from the URL; the permission object is the stage."""
+class EditionMixin(EditionPageMixin, lookups.EditionMixin):
+    """One edition from the URL (the tenant-scoped lookup). List before PermissionRequiredMixin."""
 
-    @cached_property
-    def stage(self):
-        stage = get_object_or_404(Stage, edition=self.edition, pk=self.kwargs["stage_pk"])
-        stage.edition = self.edition
-        return stage
 
-    def get_permission_object(self):
-        return self.stage
+class StageCriteriaMixin(EditionPageMixin, lookups.StageMixin):
+    """A stage's criteria pages: the stage (looked up) and whether its criteria may change.
+
+    The permission object is the stage.
+    """
 
     @cached_property
     def editable(self):
@@ -82,10 +64,10 @@ class StageMixin(EditionMixin):
         return reverse("assessments:stage_criteria", args=[self.edition.pk, self.stage.pk])
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(stage=self.stage, editable=self.editable, **kwargs)
+        return super().get_context_data(edition=self.edition, stage=self.stage, editable=self.editable, **kwargs)
 
 
-class CriteriaEditMixin(StageMixin):
+class CriteriaEditMixin(StageCriteriaMixin):
     """Views that change a stage's criteria: refused once the stage has scores or the results are final."""
 
     permission_required = "assessments.change_criteria"
@@ -374,7 +356,7 @@ class StageCreateView(EditionMixin, PermissionRequiredMixin, FormView):
         return redirect("assessments:stage_criteria", self.edition.pk, stage.pk)
 
 
-class StageCriteriaView(StageMixin, PermissionRequiredMixin, TemplateView):
+class StageCriteriaView(StageCriteriaMixin, PermissionRequiredMixin, TemplateView):
     """A stage's settings, aspects and indicators with their weight sums; settings are saved here."""
 
     permission_required = "assessments.change_criteria"

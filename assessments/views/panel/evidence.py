@@ -1,6 +1,7 @@
 """Evidence (data dukung) pages: the kecamatan's checklist and uploads, downloads, deadline extensions.
 
-Anything refused to a signed-in user answers 404, so that another kecamatan cannot even learn that an
+Entries and files are looked up the tenant-scoped way (``assessments.views.lookups``); on top of that,
+anything refused to a signed-in user answers 404, so that another kecamatan cannot even learn that an
 entry or a file exists; anonymous visitors are sent to the login page.
 """
 
@@ -11,7 +12,6 @@ from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.decorators import method_decorator
-from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
@@ -26,7 +26,8 @@ from assessments.forms.evidence import (
     UpdateForm,
     UploadForm,
 )
-from assessments.models import EntryEvent, EvidenceFile, Indicator, Participant
+from assessments.models import EntryEvent, Indicator
+from assessments.views import lookups
 from sp2k.permissions import PermissionRequiredMixin
 
 
@@ -38,48 +39,19 @@ def _is_xhr(request):
     return request.headers.get("x-requested-with") == "XMLHttpRequest"
 
 
-class NotFoundWhenRefused:
-    """Refuse signed-in users with 404 (not 403), so nothing of another kecamatan is confirmed."""
+class ParticipantMixin(lookups.ParticipantMixin):
+    # Refused signed-in users get 404 (not 403), so nothing of another kecamatan is confirmed.
+    not_found_when_refused = True
 
-    def handle_no_permission(self):
-        if self.request.user.is_authenticated:
-            raise Http404
-        return super().handle_no_permission()
-
-
-class ParticipantMixin(NotFoundWhenRefused):
-    @cached_property
-    def participant(self):
-        return (
-            Participant.objects.select_related("edition__province", "district__regency", "submission")
-            .filter(pk=self.kwargs["participant_pk"])
-            .first()
-        )
-
-    def get_permission_object(self):
-        return self.participant
+    def get_participants(self):
+        return super().get_participants().select_related("submission")
 
     def back(self):
         return redirect("assessments:evidence_checklist", self.participant.pk)
 
 
-class FileMixin(NotFoundWhenRefused):
-    @cached_property
-    def evidence(self):
-        return (
-            EvidenceFile.objects.select_related(
-                "participant__edition", "participant__district__regency", "indicator__aspect__stage"
-            )
-            .filter(token=self.kwargs["token"])
-            .first()
-        )
-
-    def get_permission_object(self):
-        return self.evidence
-
-    @property
-    def participant(self):
-        return self.evidence.participant if self.evidence else None
+class FileMixin(lookups.EvidenceFileMixin):
+    not_found_when_refused = True
 
     def back(self):
         return redirect("assessments:evidence_checklist", self.evidence.participant_id)
@@ -413,6 +385,7 @@ class DownloadView(FileMixin, PermissionRequiredMixin, View):
 
     permission_required = "assessments.download_evidence"
     http_method_names = ["get", "head"]
+    public_when_published = True  # a file marked public, once the results are published: for everyone
 
     def get(self, request, token):
         evidence = self.evidence

@@ -5,7 +5,6 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
-from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView, View
 
@@ -13,7 +12,8 @@ from assessments.domain import assignments, nominations, reminders
 from assessments.domain.conflicts import has_conflict
 from assessments.forms.participants import AddAssessorForm, AutoAssignForm, ConflictForm, DecideForm, NominateForm
 from assessments.models import Edition, Participant, Stage
-from assessments.queries.editions import editions_visible_to
+from assessments.views import lookups
+from assessments.views.lookups import EditionMixin
 from sp2k.accounts.models import Role, User
 from sp2k.permissions import PermissionRequiredMixin
 
@@ -22,37 +22,17 @@ def _error_text(error):
     return " ".join(error.messages)
 
 
-class EditionMixin:
-    """The edition of the URL, looked up among those the user may see (another province's: 404).
+class AssignmentsMixin(lookups.StageMixin):
+    """A stage's assignment pages: the stage (looked up) and its edition's stages.
 
-    Listed before PermissionRequiredMixin so that the edition is the permission object.
+    The permission object is the edition.
     """
 
-    def has_permission(self):
-        # Anonymous visitors go to the login page before any lookup.
-        return self.request.user.is_authenticated and super().has_permission()
-
-    @cached_property
-    def edition(self):
-        return get_object_or_404(
-            editions_visible_to(self.request.user).select_related("province"), pk=self.kwargs["edition_pk"]
-        )
-
-    def get_permission_object(self):
-        return self.edition
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(edition=self.edition, **kwargs)
-
-
-class StageMixin(EditionMixin):
-    @cached_property
-    def stage(self):
-        return get_object_or_404(Stage.objects.filter(edition=self.edition), pk=self.kwargs["stage_pk"])
+    permission_object = "edition"
 
     def get_context_data(self, **kwargs):
         stages = list(self.edition.stages.order_by("order"))
-        return super().get_context_data(stage=self.stage, stages=stages, **kwargs)
+        return super().get_context_data(edition=self.edition, stage=self.stage, stages=stages, **kwargs)
 
 
 # --- nominations ---
@@ -178,7 +158,7 @@ class AssessorRemoveView(EditionMixin, PermissionRequiredMixin, View):
 # --- assignments ---
 
 
-class AssignmentMatrixView(StageMixin, PermissionRequiredMixin, TemplateView):
+class AssignmentMatrixView(AssignmentsMixin, PermissionRequiredMixin, TemplateView):
     """GET: the matrix. POST (htmx, one checkbox): assign or unassign one pair, answer with the cell."""
 
     permission_required = "assessments.manage_assessors"
@@ -227,7 +207,7 @@ class AssignmentMatrixView(StageMixin, PermissionRequiredMixin, TemplateView):
         return response
 
 
-class AutoAssignView(StageMixin, PermissionRequiredMixin, TemplateView):
+class AutoAssignView(AssignmentsMixin, PermissionRequiredMixin, TemplateView):
     """POST mode=all: assign everyone. POST mode=propose: show a k-per-participant proposal (nothing
     saved). POST mode=apply: recompute the same proposal and save it, if nothing changed meanwhile."""
 

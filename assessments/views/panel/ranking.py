@@ -2,24 +2,22 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
 from assessments.domain import advancing, ranking
-from assessments.models import Edition, Participant, Stage, StageAdvance
+from assessments.models import Participant
+from assessments.views.lookups import EditionMixin, ParticipantMixin, StageAdvanceMixin, StageMixin
 from sp2k.permissions import PermissionRequiredMixin
 
 
-class StageRankingView(PermissionRequiredMixin, TemplateView):
+class StageRankingView(StageMixin, PermissionRequiredMixin, TemplateView):
     permission_required = "assessments.view_ranking"
     template_name = "assessments/ranking/stage_ranking.html"
-
-    def get_permission_object(self):
-        if not hasattr(self, "stage"):
-            self.stage = get_object_or_404(Stage.objects.select_related("edition"), pk=self.kwargs["stage_pk"])
-        return self.stage.edition
+    permission_object = "edition"
+    public_when_published = True
 
     def get_context_data(self, **kwargs):
         stage, user = self.stage, self.request.user
@@ -40,13 +38,10 @@ class StageRankingView(PermissionRequiredMixin, TemplateView):
         return super().get_context_data(**context, **kwargs)
 
 
-class StageAdvanceView(PermissionRequiredMixin, View):
+class StageAdvanceView(StageMixin, PermissionRequiredMixin, View):
     permission_required = "assessments.advance_stage"
     http_method_names = ["post"]
-
-    def get_permission_object(self):
-        self.stage = get_object_or_404(Stage.objects.select_related("edition"), pk=self.kwargs["stage_pk"])
-        return self.stage.edition
+    permission_object = "edition"
 
     def post(self, request, stage_pk):
         try:
@@ -70,15 +65,9 @@ class StageAdvanceView(PermissionRequiredMixin, View):
         return redirect("assessments:stage_ranking", stage_pk=self.stage.pk)
 
 
-class StageAdvanceRevertView(PermissionRequiredMixin, View):
+class StageAdvanceRevertView(StageAdvanceMixin, PermissionRequiredMixin, View):
     permission_required = "assessments.advance_stage"
     http_method_names = ["post"]
-
-    def get_permission_object(self):
-        self.advance = get_object_or_404(
-            StageAdvance.objects.select_related("from_stage__edition"), pk=self.kwargs["advance_pk"]
-        )
-        return self.advance.from_stage.edition
 
     def post(self, request, advance_pk):
         try:
@@ -90,14 +79,10 @@ class StageAdvanceRevertView(PermissionRequiredMixin, View):
         return redirect("assessments:stage_ranking", stage_pk=self.advance.from_stage_id)
 
 
-class FinalRankingView(PermissionRequiredMixin, TemplateView):
+class FinalRankingView(EditionMixin, PermissionRequiredMixin, TemplateView):
     permission_required = "assessments.view_ranking"
     template_name = "assessments/ranking/final_ranking.html"
-
-    def get_permission_object(self):
-        if not hasattr(self, "edition"):
-            self.edition = get_object_or_404(Edition, pk=self.kwargs["edition_pk"])
-        return self.edition
+    public_when_published = True
 
     def get_context_data(self, **kwargs):
         rows = ranking.final_ranking(self.edition)
@@ -105,18 +90,14 @@ class FinalRankingView(PermissionRequiredMixin, TemplateView):
         return super().get_context_data(edition=self.edition, rows=rows, stages=stages, **kwargs)
 
 
-class ParticipantExplanationView(PermissionRequiredMixin, TemplateView):
+class ParticipantExplanationView(ParticipantMixin, PermissionRequiredMixin, TemplateView):
     permission_required = "assessments.view_ranking"
     template_name = "assessments/ranking/participant_explanation.html"
+    permission_object = "edition"
+    public_when_published = True
 
-    def get_permission_object(self):
-        if not hasattr(self, "participant"):
-            self.participant = get_object_or_404(
-                Participant.objects.select_related("edition", "district__regency"),
-                pk=self.kwargs["participant_pk"],
-                status=Participant.Status.ACCEPTED,
-            )
-        return self.participant.edition
+    def get_participants(self):
+        return super().get_participants().filter(status=Participant.Status.ACCEPTED)
 
     def get_context_data(self, **kwargs):
         explanation = ranking.explain(self.participant)

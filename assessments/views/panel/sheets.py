@@ -16,8 +16,10 @@ from assessments.domain import scoring
 from assessments.domain.conflicts import has_conflict
 from assessments.domain.spreadsheets import apply_upload, build_workbook
 from assessments.forms.sheets import ExcelUploadForm, ReopenForm, ScoreSaveForm
-from assessments.models import Assignment, Edition, Indicator, Participant, ScoreChange, ScoreSheet, SheetEvent, Stage
+from assessments.models import Assignment, Edition, Indicator, Participant, ScoreChange, ScoreSheet, SheetEvent
 from assessments.queries import sheets
+from assessments.views import lookups
+from assessments.views.lookups import ParticipantMixin, StageMixin
 from sp2k.permissions import PermissionRequiredMixin
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -35,12 +37,8 @@ class MySheetsView(PermissionRequiredMixin, TemplateView):
         return super().get_context_data(rows=sheets.assessor_assignments(self.request.user), **kwargs)
 
 
-class StageParticipantMixin:
-    """The stage and participant named in the URL (listed before PermissionRequiredMixin)."""
-
-    @cached_property
-    def stage(self):
-        return get_object_or_404(Stage.objects.select_related("edition"), pk=self.kwargs["stage_pk"])
+class StageParticipantMixin(StageMixin):
+    """The stage and, within its edition, the participant named in the URL; the permission object is the stage."""
 
     @cached_property
     def participant(self):
@@ -49,9 +47,6 @@ class StageParticipantMixin:
             pk=self.kwargs["participant_pk"],
             edition_id=self.stage.edition_id,
         )
-
-    def get_permission_object(self):
-        return self.stage
 
 
 class SheetOpenView(StageParticipantMixin, PermissionRequiredMixin, TemplateView):
@@ -81,18 +76,8 @@ class SheetOpenView(StageParticipantMixin, PermissionRequiredMixin, TemplateView
         return super().get_context_data(stage=self.stage, participant=self.participant, **kwargs)
 
 
-class SheetMixin:
+class SheetMixin(lookups.SheetMixin):
     """The sheet named in the URL, with what its pages show (listed before PermissionRequiredMixin)."""
-
-    @cached_property
-    def sheet(self):
-        return get_object_or_404(
-            ScoreSheet.objects.select_related("stage__edition", "participant__district__regency", "assessor"),
-            pk=self.kwargs["sheet_pk"],
-        )
-
-    def get_permission_object(self):
-        return self.sheet
 
     def can_edit(self):
         return (
@@ -215,15 +200,6 @@ class SheetReopenView(SheetMixin, PermissionRequiredMixin, View):
         return redirect("assessments:sheet", sheet_pk=self.sheet.pk)
 
 
-class StageMixin:
-    @cached_property
-    def stage(self):
-        return get_object_or_404(Stage.objects.select_related("edition"), pk=self.kwargs["stage_pk"])
-
-    def get_permission_object(self):
-        return self.stage
-
-
 class StageProgressView(StageMixin, PermissionRequiredMixin, TemplateView):
     permission_required = "assessments.view_stage_progress"
     template_name = "assessments/sheets/progress.html"
@@ -232,18 +208,9 @@ class StageProgressView(StageMixin, PermissionRequiredMixin, TemplateView):
         return super().get_context_data(stage=self.stage, progress=sheets.stage_progress(self.stage), **kwargs)
 
 
-class ParticipantHistoryView(PermissionRequiredMixin, TemplateView):
+class ParticipantHistoryView(ParticipantMixin, PermissionRequiredMixin, TemplateView):
     permission_required = "assessments.view_score_history"
     template_name = "assessments/sheets/history.html"
-
-    @cached_property
-    def participant(self):
-        return get_object_or_404(
-            Participant.objects.select_related("edition", "district__regency"), pk=self.kwargs["participant_pk"]
-        )
-
-    def get_permission_object(self):
-        return self.participant
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(

@@ -224,16 +224,17 @@ def test_downloads_only_for_the_edition_province_admin(
     document = documents.issue_decree(final_edition, province_admin)
     url = reverse("documents:download", args=[document.pk])
     assert client.get(url).status_code == 302  # anonymous: to the login page
-    assert login(client, other_province_admin).get(url).status_code == 403
+    # Another province's: nothing of the edition exists for it (404); the province's own camat: refused.
+    assert login(client, other_province_admin).get(url).status_code == 404
     assert login(client, camat).get(url).status_code == 403
     assert (
         login(client, other_province_admin)
         .post(reverse("documents:issue", args=[final_edition.pk]), {"kind": "decree"})
         .status_code
-        == 403
+        == 404
     )
     page = reverse("documents:edition", args=[final_edition.pk])
-    assert login(client, other_province_admin).get(page).status_code == 403
+    assert login(client, other_province_admin).get(page).status_code == 404
     assert login(client, superuser).get(url).status_code == 200
     assert login(client, province_admin).get(url).status_code == 200
 

@@ -451,9 +451,12 @@ def test_outsider_guessing_file_urls_is_refused(client, camat, make_user, taman,
 def test_assigned_assessor_may_download_others_not(
     client, camat, other_camat, assessor, make_user, jatim, rogojampi_entry, taman_entry, indicator
 ):
+    from assessments.models import EditionAssessor
+
     desk = indicator.aspect.stage
     mine = add(rogojampi_entry, indicator, camat)
     theirs = add(taman_entry, indicator, other_camat)
+    EditionAssessor.objects.create(edition=rogojampi_entry.edition, user=assessor)  # assigned only as a member
     Assignment.objects.create(stage=desk, assessor=assessor, participant=rogojampi_entry)
     # Taman lies in the assessor's home regency (Sidoarjo): a conflict even when assigned.
     Assignment.objects.create(stage=desk, assessor=assessor, participant=taman_entry)
@@ -612,11 +615,12 @@ def test_evidence_by_indicator_is_one_query(camat, rogojampi_entry, desk_indicat
 def test_score_sheet_shows_the_kecamatans_files_beside_each_indicator(
     client, camat, assessor, rogojampi_entry, indicator
 ):
-    from assessments.models import ScoreSheet, StageEntry
+    from assessments.models import EditionAssessor, ScoreSheet, StageEntry
 
     evidence = add(rogojampi_entry, indicator, camat, caption="SK Tim Inovasi")
     desk = indicator.aspect.stage
     StageEntry.objects.create(stage=desk, participant=rogojampi_entry)
+    EditionAssessor.objects.create(edition=rogojampi_entry.edition, user=assessor)
     Assignment.objects.create(stage=desk, assessor=assessor, participant=rogojampi_entry)
     sheet = ScoreSheet.objects.create(stage=desk, assessor=assessor, participant=rogojampi_entry)
     client.force_login(assessor)
