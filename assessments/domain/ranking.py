@@ -10,7 +10,7 @@ Everything heavy happens in SQL, in a fixed number of queries whatever the numbe
 4. ranking (``RANK() OVER``): ties share a rank; nothing breaks a tie by id or name.
 
 The layers 2–4 are one SQL statement with common table expressions wrapped around the SQL the ORM
-generates for layer 1, so the sheet formula lives only in ``weighted_points``. The statement uses only
+generates for layer 1, so the sheet formula lives only in ``weighted``. The statement uses only
 what PostgreSQL and SQLite (≥ 3.25) both have: ``percentile_cont`` is PostgreSQL-only, so the median
 is taken with ``ROW_NUMBER()``/``COUNT(*)`` over the participant's sheets (the middle one, or the mean of
 the middle two). ``SQRT`` is native in PostgreSQL and registered by Django on SQLite.
@@ -55,7 +55,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Cast, Coalesce
+from django.db.models.functions import Cast, Coalesce, Round
 from django.utils.translation import gettext_lazy as _
 
 from assessments.domain.conflicts import without_conflicts
@@ -81,37 +81,65 @@ class _Real(Func):
         return self.as_sql(compiler, connection, template="((%(expressions)s) * 1.0)", **extra_context)
 
 
-def weighted_points(prefix=""):
-    """The expression of one Score row's contribution (0–100 scale) to its sheet's weighted total.
+SHEET = "sheet"
+ASPECT = "aspect"
 
-    ``prefix`` is the path from the queried model to Score (e.g. ``"scores__"`` from ScoreSheet).
-    normalised = (value - min) / (max - min) × 100; contribution = aspect% × indicator% × normalised.
+
+def weighted(points, indicator="", *, within=SHEET):
+    """THE formula of a sheet's total: the database expression of ``points`` of an indicator, weighted.
+
+    ``points`` is an expression of how far a value lies above the indicator's ``scale_min`` (the Score's
+    ``value − scale_min``, or 1 for "what one point is worth"); ``indicator`` is the path from the queried
+    model to Indicator (``""`` from Indicator, ``"scores__indicator__"`` from ScoreSheet).
+
+    - ``within=SHEET``: the contribution to the sheet's weighted total on 0–100, i.e. the value normalised
+      ``(value − min) / (max − min) × 100``, times the indicator's weight within its aspect (%) and the
+      aspect's weight within the stage (%): ``points × weight × aspect weight / ((max − min) × 100)``;
+    - ``within=ASPECT``: the contribution to its aspect's score on 0–100 (the tie-break subtotals):
+      ``points × weight / (max − min)``.
+
+    Every total and subtotal in the portal is a sum of this: ``with_totals`` (the score sheet's total,
+    ``queries.sheets.sheet_total``, the recaps), the per-indicator factors of the rankings' SQL and the
+    explanation's per-aspect subtotals. The score sheet's live total is the server's ``sheet_total``
+    (sent back with every autosave), so no copy of it exists elsewhere, not even in JavaScript.
     """
-    ind = f"{prefix}indicator__"
-    return ExpressionWrapper(
-        (F(f"{prefix}value") - F(f"{ind}scale_min"))
-        * F(f"{ind}weight")
-        * F(f"{ind}aspect__weight")
-        / (_Real(F(f"{ind}scale_max") - F(f"{ind}scale_min")) * Value(Decimal(100))),
-        output_field=TOTAL_FIELD,
-    )
+    span = _Real(F(f"{indicator}scale_max") - F(f"{indicator}scale_min"))
+    if within == SHEET:
+        expression = points * F(f"{indicator}weight") * F(f"{indicator}aspect__weight") / (span * Value(Decimal(100)))
+    elif within == ASPECT:
+        expression = points * F(f"{indicator}weight") / span
+    else:
+        raise ValueError(within)
+    return ExpressionWrapper(expression, output_field=TOTAL_FIELD)
+
+
+def _score_points(prefix):
+    """A Score row's ``value − scale_min``; ``prefix`` is the path to Score (``"scores__"`` from ScoreSheet)."""
+    return F(f"{prefix}value") - F(f"{prefix}indicator__scale_min")
+
+
+def weighted_points(prefix=""):
+    """One Score row's contribution (0–100 scale) to its sheet's weighted total (``weighted``)."""
+    return weighted(_score_points(prefix), f"{prefix}indicator__")
 
 
 def aspect_points(prefix=""):
-    """One Score row's contribution to its aspect's score on 0–100: indicator% × normalised."""
-    ind = f"{prefix}indicator__"
-    return ExpressionWrapper(
-        (F(f"{prefix}value") - F(f"{ind}scale_min"))
-        * F(f"{ind}weight")
-        / _Real(F(f"{ind}scale_max") - F(f"{ind}scale_min")),
-        output_field=TOTAL_FIELD,
-    )
+    """One Score row's contribution to its aspect's score on 0–100 (``weighted`` within the aspect)."""
+    return weighted(_score_points(prefix), f"{prefix}indicator__", within=ASPECT)
 
 
 def with_totals(sheets):
-    """Annotate a ScoreSheet queryset with ``total``: its weighted total on 0–100 (unscored count as 0)."""
+    """Annotate a ScoreSheet queryset with ``total``: its weighted total on 0–100 (unscored count as 0).
+
+    The total is rounded in the database to 4 places, as every figure of the rankings is
+    (``_dec``), so that a page printing it to 2 places shows the same cent as the rankings do.
+    """
     return sheets.annotate(
-        total=Coalesce(Sum(weighted_points("scores__")), Value(Decimal(0)), output_field=TOTAL_FIELD)
+        total=Round(
+            Coalesce(Sum(weighted_points("scores__")), Value(Decimal(0)), output_field=TOTAL_FIELD),
+            4,
+            output_field=TOTAL_FIELD,
+        )
     )
 
 
@@ -138,38 +166,34 @@ def sheet_totals(stage):
 def _sheet_sql(sheets, stage_filter, aspect_name):
     """SQL + params of layer 1: one row per counted sheet with ``total`` and ``aspect_score``.
 
-    The same formula as ``with_totals`` (normalised value × indicator% × aspect%), but arranged for
-    ~900,000 scores: each indicator's factor weight × aspect weight / ((max − min) × 100) is computed
-    once (``indicator_factors``), the scores are summed per sheet with one hash join on that small
-    table, and only then joined to the counted sheets. Summing through the ORM's joins per score row
-    (the obvious ``with_totals`` query) was 3–4× slower at the national size.
+    The formula of ``with_totals`` (``weighted``), arranged for ~900,000 scores: what one point above
+    its minimum is worth is computed once per indicator in the database (``weighted`` of 1: the
+    indicator's ``factor`` and its tie-break ``aspect_factor``), the scores are summed per sheet as
+    Σ (value − min) × factor with one hash join on that small table, and only then joined to the counted
+    sheets. Summing through the ORM's joins per score row (the obvious ``with_totals`` query) was 3–4×
+    slower at the national size.
     """
-    factor = ExpressionWrapper(
-        F("weight") * F("aspect__weight") / (_Real(F("scale_max") - F("scale_min")) * Value(Decimal(100))),
-        output_field=TOTAL_FIELD,
-    )
+    one_point = Value(Decimal(1))
     if aspect_name:
         aspect_factor = Case(
-            When(aspect__name=aspect_name, then=F("weight") / _Real(F("scale_max") - F("scale_min"))),
-            output_field=TOTAL_FIELD,
+            When(aspect__name=aspect_name, then=weighted(one_point, within=ASPECT)), output_field=TOTAL_FIELD
         )
     else:
         aspect_factor = Cast(Value(None), output_field=TOTAL_FIELD)
-    factors_sql, factors_params = (
+    factors = (
         Indicator.objects.filter(**stage_filter)
         .annotate(
-            factor=Cast(factor, FloatField()),
+            factor=Cast(weighted(one_point), FloatField()),
             aspect_factor=Cast(aspect_factor, FloatField()),
             low=Cast("scale_min", FloatField()),
         )
-        .values("id", "low", "factor", "aspect_factor")
+        .values_list("id", "low", "factor", "aspect_factor")
         .order_by()
-        .query.sql_with_params()
     )
     sheets_sql, sheets_params = (
         sheets.values("id", "stage_id", "participant_id", "assessor_id").order_by().query.sql_with_params()
     )
-    sums_sql, sums_params = _sheet_sums_sql(factors_sql, factors_params, stage_filter, aspect_name)
+    sums_sql, sums_params = _sheet_sums_sql(factors)
     sql = f"""
     {sums_sql},
     counted AS ({sheets_sql}),
@@ -186,29 +210,23 @@ def _sheet_sql(sheets, stage_filter, aspect_name):
 ARRAY_LOOKUP_LIMIT = 100_000  # indicator id range beyond which the arrays would be wasteful
 
 
-def _sheet_sums_sql(factors_sql, factors_params, stage_filter, aspect_name):
+def _sheet_sums_sql(factors):
     """The ``sheet_sums`` CTE: per sheet, Σ (value − min) × factor over its scored indicators.
 
-    On PostgreSQL the factors are passed as two arrays indexed by indicator id: looking a factor up
+    ``factors`` are the stage's or edition's indicators as (id, low, factor, aspect_factor) rows.
+    On PostgreSQL they are read once and passed as arrays indexed by indicator id: looking a factor up
     in an array costs a third of the hash join with ``indicator_factors`` that SQLite gets (measured
     at the national size: 0.6 s against 1.5 s of CPU for 910,625 scores).
     """
     score_table = Score._meta.db_table
     if connection.vendor == "postgresql":
-        rows = list(
-            Indicator.objects.filter(**stage_filter).values_list(
-                "id", "scale_min", "scale_max", "weight", "aspect__weight", "aspect__name"
-            )
-        )
+        rows = list(factors)
         if rows and max(r[0] for r in rows) - min(r[0] for r in rows) < ARRAY_LOOKUP_LIMIT:
             base = min(r[0] for r in rows)
             size = max(r[0] for r in rows) - base + 1
-            lows, factors, aspect_factors = [0.0] * size, [0.0] * size, [None] * size
-            for pk, low, high, weight, aspect_weight, name in rows:
-                lows[pk - base] = float(low)
-                factors[pk - base] = float(weight * aspect_weight / ((high - low) * 100))
-                if aspect_name and name == aspect_name:
-                    aspect_factors[pk - base] = float(weight / (high - low))
+            lows, weights, aspect_factors = [0.0] * size, [0.0] * size, [None] * size
+            for pk, low, factor, aspect_factor in rows:
+                lows[pk - base], weights[pk - base], aspect_factors[pk - base] = low, factor, aspect_factor
             index = f"sc.indicator_id - {int(base) - 1}"
             sql = f"""
     sheet_sums AS (
@@ -223,7 +241,8 @@ def _sheet_sums_sql(factors_sql, factors_params, stage_filter, aspect_name):
         GROUP BY sc.sheet_id
     )"""  # noqa: S608 - fixed text and integers; every value is a parameter
             ids = [r[0] for r in rows]
-            return sql, [lows, factors, aspect_factors, lows, aspect_factors, ids]
+            return sql, [lows, weights, aspect_factors, lows, aspect_factors, ids]
+    factors_sql, factors_params = factors.query.sql_with_params()
     sql = f"""
     indicator_factors AS ({factors_sql}),
     sheet_sums AS (

@@ -111,7 +111,11 @@ def sheet_layout(sheet):
 
 
 def sheet_total(sheet):
-    """The sheet's weighted total on 0–100 as the rankings compute it (unscored indicators count 0)."""
+    """The sheet's weighted total on 0–100 as the rankings compute it (unscored indicators count 0).
+
+    The one formula (``ranking.weighted`` through ``with_totals``), rounded to 4 places; the score
+    sheet shows it on the page and again after every autosave, so its live total is this figure.
+    """
     return with_totals(ScoreSheet.objects.filter(pk=sheet.pk)).values_list("total", flat=True).get()
 
 
