@@ -1,5 +1,8 @@
-// Score sheet: live weighted total, save status per field, and never losing what was typed.
-// Saving itself is done by htmx attributes on each indicator row (hx-post on "change").
+// Score sheet: save status per field, the weighted total, and never losing what was typed.
+// Saving itself is done by htmx attributes on each indicator row (hx-post on "change"). The weighted
+// total is never computed here: every save's response carries the server's total (an out-of-band swap
+// of #live-total, the formula of assessments.domain.ranking.weighted); this script only says, beside
+// it, that a typed value is not in it yet ("saving…") or could not be saved ("not saved").
 (function () {
   "use strict";
   var root = document.getElementById("scoresheet");
@@ -15,31 +18,19 @@
   ];
 
   var banner = document.getElementById("connection-banner");
-  var sep = root.dataset.decimalSeparator || ",";
+  var totalState = document.getElementById("total-state");
   var pending = new Set();
 
-  function number(text) {
-    text = (text || "").trim().replace(/\s/g, "");
-    if (!text) { return null; }
-    if (text.indexOf(",") !== -1) {
-      if (text.indexOf(".") !== -1) { return NaN; }
-      text = text.replace(",", ".");
-    }
-    return /^[-+]?(\d+\.?\d*|\.\d+)$/.test(text) ? parseFloat(text) : NaN;
-  }
-
-  // The same formula as assessments.ranking.weighted_points: aspect% × indicator% × normalised value.
-  function liveTotal() {
-    var total = 0;
-    root.querySelectorAll("[data-indicator]").forEach(function (row) {
-      var field = row.querySelector(".score-value");
-      var value = number(field.value);
-      var min = parseFloat(row.dataset.min), max = parseFloat(row.dataset.max);
-      if (value === null || isNaN(value) || value < min || value > max) { return; }
-      total += (value - min) * parseFloat(row.dataset.weight) * parseFloat(row.dataset.aspectWeight) /
-        ((max - min) * 100);
+  // Whether the total shown lacks something typed: a failed save, or a score not saved yet (a row's
+  // score is "value-dirty" from its first keystroke until its save is answered; a refused one stays out).
+  function showTotalState() {
+    var saving = false;
+    root.querySelectorAll("[data-indicator].is-value-dirty").forEach(function (row) {
+      if (!row.querySelector(".score-value.is-invalid")) { saving = true; }
     });
-    document.getElementById("live-total").textContent = total.toFixed(2).replace(".", sep);
+    var text = pending.size > 0 ? root.dataset.textUnsaved : (saving ? root.dataset.textSaving : "");
+    if (totalState.textContent !== text) { totalState.textContent = text; }
+    root.querySelector(".scoresheet-total").setAttribute("aria-busy", saving ? "true" : "false");
   }
 
   function status(row) { return row.querySelector(".score-status"); }
@@ -57,6 +48,7 @@
       box.appendChild(span);
     }
     banner.classList.remove("d-none");
+    showTotalState();
   }
 
   function markDone(row) {
@@ -71,9 +63,12 @@
   }
 
   root.addEventListener("input", function (event) {
-    if (event.target.classList.contains("score-value")) { liveTotal(); }
     var row = event.target.closest("[data-indicator]");
     if (row) { row.classList.add("is-dirty"); }
+    if (row && event.target.classList.contains("score-value")) {
+      row.classList.add("is-value-dirty");
+      showTotalState();
+    }
   });
 
   document.body.addEventListener("htmx:beforeRequest", function (event) {
@@ -94,7 +89,8 @@
     field.classList.toggle("is-invalid", !!invalid);
     field.setAttribute("aria-invalid", invalid ? "true" : "false");
     markDone(row);
-    if (!invalid) { row.classList.remove("is-dirty"); }
+    if (!invalid) { row.classList.remove("is-dirty", "is-value-dirty"); }
+    showTotalState();
   }
 
   document.body.addEventListener("htmx:afterRequest", function (event) {
@@ -124,7 +120,6 @@
     if (button.dataset.action === "take-saved") {
       var current = row.querySelector("[data-current-value]");
       row.querySelector(".score-value").value = current ? current.dataset.currentValue : "";
-      liveTotal();
     }
     htmx.trigger(row, "change");
   });
@@ -139,5 +134,5 @@
     }
   });
 
-  liveTotal();
+  showTotalState();
 })();

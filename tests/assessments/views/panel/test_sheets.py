@@ -77,7 +77,7 @@ def test_htmx_save_returns_saved_fragment(client, setup, sheet):
     body = response.content.decode()
     assert f'id="status-{indicator.pk}"' in body and 'data-state="saved"' in body
     assert f'id="version-{indicator.pk}" value="1" hx-swap-oob="true"' in body
-    assert 'id="server-total" hx-swap-oob="true"' in body
+    assert 'id="live-total" class="fs-5 fw-semibold" aria-live="off" hx-swap-oob="true"' in body
     score = Score.objects.get(sheet=sheet, indicator=indicator)
     assert (score.value, score.comment) == (Decimal("85.5"), "bagus")
     assert ScoreChange.objects.get().ip_address == "192.0.2.7"
