@@ -1,17 +1,22 @@
 """The permission matrix: every URL of the portal × every kind of visitor → allowed, refused or sent to login.
 
 The URL list comes from the resolver, so a new view that is not in ``EXPECTED`` fails
-``test_every_url_is_in_the_table`` with its name. Each line of ``EXPECTED`` gives, for the ten
+``test_every_url_is_in_the_table`` with its name. Each line of ``EXPECTED`` gives, for the eleven
 roles of ``ROLES`` in that order, one letter:
 
     o  allowed: 2xx, or a redirect that is the view's normal answer (not to the login page)
     l  sent to the login page (``accounts:login``)
-    d  refused: 403 or 404
+    f  refused: 403 Forbidden (the object exists for the user, the permission says no)
+    n  not found: 404 (the object does not exist for the user: above all, anything of another province)
 
 The letters are grouped for reading: anonymous | camat A, camat B | regency admin of A's regency
 (Banyuwangi), of another (Sidoarjo) | assessor assigned to A, assessor assigned to A with a conflict
-(home regency Banyuwangi), assessor of the province outside the edition | province admin of Jawa
-Timur, of Jawa Barat.
+(home regency Banyuwangi), assessor of the province outside the edition, assessor of Jawa Barat |
+province admin of Jawa Timur, of Jawa Barat.
+
+Provinces are separate tenants: every URL naming an edition or something of one (``EDITION_BOUND``)
+answers 404 to Jawa Barat's admin and assessor, never 403, unless it is public (published results);
+``test_another_province_gets_404_on_every_edition_url`` keeps the table to that.
 
 The scenario: "SP2K Jawa Timur 2023" in ASSESSMENT with Rogojampi (A) and Taman (B), and the
 example 2022 edition PUBLISHED. A row ``name`` is about the edition in assessment; ``name
@@ -42,6 +47,7 @@ ROLES = (
     "assessor",
     "assessor_conflict",
     "assessor_outside",
+    "assessor_other",
     "province_admin",
     "province_admin_other",
 )
@@ -57,18 +63,25 @@ EXCLUDED_NAMES = {
     "set_language": "Django's language switch (i18n): a POST that only sets a cookie, open to everyone",
 }
 
-ALL = "o oo oo ooo oo"
-NOBODY = "d dd dd ddd dd"
-SIGNED_IN = "l oo oo ooo oo"
-PROVINCE_ADMIN = "l dd dd ddd od"  # the province admin of the edition's province, nobody else
-ANY_PROVINCE_ADMIN = "l dd dd ddd oo"  # each province admin in its own province
-OWN_KECAMATAN = "l od dd ddd dd"  # camat (or operator) of A only
-SEES_KECAMATAN = "l od od ddd od"  # A's own accounts and those who oversee A: its regency and province
-SEES_EVIDENCE = "l od od odd od"  # ...and the assessor assigned to A without a conflict
-SHEET_ASSESSOR = "l dd dd odd dd"
+ALL = "o oo oo oooo oo"
+NOT_FOUND = "n nn nn nnnn nn"  # to everyone, signed in or not
+SIGNED_IN = "l oo oo oooo oo"
+ANY_PROVINCE_ADMIN = "l ff ff ffff oo"  # each province admin in its own province
+ACCOUNT_ADMIN = "l ff ff ffff on"  # camat A's account: its province admin only (not even camat A)
+# Of the edition in assessment (Jawa Timur): its province admin only; refused (403) to the rest of the
+# province, not found (404) for the assessors outside it and for Jawa Barat.
+PROVINCE_ADMIN = "l ff ff ffnn on"
+SHEET_ASSESSOR = "l ff ff ofnn fn"  # the assigned assessor's own sheet of A
+STAGE_ASSESSOR = "l ff ff oonn fn"  # assessors with assignments at the stage
+# Evidence of A: a refusal is a 404 too, so that no other kecamatan learns that an entry or file exists.
+SEES_EVIDENCE = "l on on onnn on"  # A's own accounts, its regency, its province, its assigned assessor
+OWN_EVIDENCE = "l on nn nnnn nn"  # camat (or operator) of A only
+# The kecamatan's workspace (not bound to an edition)
+OWN_KECAMATAN = "l of ff ffff ff"  # camat (or operator) of A only
+SEES_KECAMATAN = "l of of ffff of"  # A's own accounts and those who oversee A: its regency and province
 
 # URL name [variant]: letters for  anonymous | camat A, B | regency admin A, B | assessor, in conflict,
-#                                  outside | province admin Jawa Timur, Jawa Barat
+#                                  outside, of Jawa Barat | province admin Jawa Timur, Jawa Barat
 EXPECTED = {
     "home": ALL,
     "dashboard": SIGNED_IN,
@@ -86,9 +99,9 @@ EXPECTED = {
     "accounts:user_list": ANY_PROVINCE_ADMIN,
     "accounts:user_create": ANY_PROVINCE_ADMIN,
     "accounts:bulk_create": ANY_PROVINCE_ADMIN,
-    "accounts:user_detail": PROVINCE_ADMIN,  # camat A's account: not even camat A manages it
-    "accounts:user_update": PROVINCE_ADMIN,
-    "accounts:user_deactivate": PROVINCE_ADMIN,
+    "accounts:user_detail": ACCOUNT_ADMIN,  # camat A's account: not even camat A manages it
+    "accounts:user_update": ACCOUNT_ADMIN,
+    "accounts:user_deactivate": ACCOUNT_ADMIN,
     # regions: public
     "districts:province_list": ALL,
     "districts:search": ALL,
@@ -96,7 +109,7 @@ EXPECTED = {
     "districts:regency_detail": ALL,
     "districts:district_detail": ALL,
     # the kecamatan's workspace (kecamatan A)
-    "kecamatan:own": "l oo dd ddd dd",  # each camat is sent to its own kecamatan
+    "kecamatan:own": "l oo ff ffff ff",  # each camat is sent to its own kecamatan
     "kecamatan:profile": SEES_KECAMATAN,
     "kecamatan:profile_edit": OWN_KECAMATAN,
     "kecamatan:office_photo": SEES_KECAMATAN,
@@ -109,13 +122,13 @@ EXPECTED = {
     # the public catalogue of innovations
     "catalogue:list": ALL,
     "catalogue:detail": ALL,  # the published innovation
-    "catalogue:detail [unpublished]": NOBODY,
+    "catalogue:detail [unpublished]": NOT_FOUND,
     "catalogue:photo": ALL,  # a photo of the published innovation
     "catalogue:photo [unpublished]": SEES_KECAMATAN,
     # editions and criteria
-    "assessments:edition_list": "l dd dd ooo oo",  # the outside assessor sees an empty list
+    "assessments:edition_list": "l ff ff oooo oo",  # the outside assessor sees an empty list
     "assessments:edition_create": ANY_PROVINCE_ADMIN,
-    "assessments:edition_detail": "l dd dd ood od",
+    "assessments:edition_detail": "l ff ff oonn on",
     "assessments:edition_transition": PROVINCE_ADMIN,
     "assessments:edition_settings": PROVINCE_ADMIN,
     "assessments:edition_copy": PROVINCE_ADMIN,
@@ -131,8 +144,8 @@ EXPECTED = {
     "assessments:indicator_edit": PROVINCE_ADMIN,
     "assessments:indicator_delete": PROVINCE_ADMIN,
     # participants, assessors, assignments
-    "assessments:participant_list": "l dd oo ddd od",  # every regency admin of the province nominates
-    "assessments:nominate": "l dd oo ddd dd",
+    "assessments:participant_list": "l ff oo ffnn on",  # every regency admin of the province nominates
+    "assessments:nominate": "l ff oo ffnn fn",
     "assessments:participant_decide": PROVINCE_ADMIN,
     "assessments:assessor_list": PROVINCE_ADMIN,
     "assessments:assessor_add": PROVINCE_ADMIN,
@@ -140,17 +153,17 @@ EXPECTED = {
     "assessments:assignment_matrix": PROVINCE_ADMIN,
     "assessments:auto_assign": PROVINCE_ADMIN,
     "assessments:send_reminders": PROVINCE_ADMIN,
-    "assessments:conflict_declare": "l dd dd ood dd",  # the edition's assessors
+    "assessments:conflict_declare": "l ff ff oonn fn",  # the edition's assessors
     # score sheets (the assigned assessor's sheet of A)
-    "assessments:my_sheets": "l dd dd ooo dd",
-    "assessments:sheet": "l dd dd odd od",
+    "assessments:my_sheets": "l ff ff oooo ff",
+    "assessments:sheet": "l ff ff ofnn on",
     "assessments:score_save": SHEET_ASSESSOR,
     "assessments:sheet_submit": SHEET_ASSESSOR,
     "assessments:sheet_reopen": PROVINCE_ADMIN,
     "assessments:sheet_open": SHEET_ASSESSOR,  # the conflicted assessor may not start a sheet of A
     "assessments:stage_progress": PROVINCE_ADMIN,
-    "assessments:stage_excel_upload": "l dd dd ood dd",  # both have assignments at the stage
-    "assessments:stage_excel_download": "l dd dd ood dd",
+    "assessments:stage_excel_upload": STAGE_ASSESSOR,  # both have assignments at the stage
+    "assessments:stage_excel_download": STAGE_ASSESSOR,
     "assessments:participant_history": PROVINCE_ADMIN,
     # rankings: the province admin before the results are final, everyone once published
     "assessments:stage_ranking": PROVINCE_ADMIN,
@@ -162,17 +175,17 @@ EXPECTED = {
     "assessments:participant_explanation": PROVINCE_ADMIN,
     "assessments:participant_explanation [published]": ALL,
     # evidence of A (a file marked public: still private until the results are published)
-    "assessments:evidence_home": "l oo dd ddd dd",
+    "assessments:evidence_home": "l oo ff ffff ff",
     "assessments:evidence_checklist": SEES_EVIDENCE,
-    "assessments:evidence_upload": OWN_KECAMATAN,
-    "assessments:evidence_submit": OWN_KECAMATAN,
-    "assessments:entry_innovations": OWN_KECAMATAN,
-    "assessments:evidence_extend": PROVINCE_ADMIN,
+    "assessments:evidence_upload": OWN_EVIDENCE,
+    "assessments:evidence_submit": OWN_EVIDENCE,
+    "assessments:entry_innovations": OWN_EVIDENCE,
+    "assessments:evidence_extend": "l nn nn nnnn on",
     "assessments:evidence_download": SEES_EVIDENCE,
     "assessments:evidence_download [published]": ALL,  # a public file of the published edition
-    "assessments:evidence_replace": OWN_KECAMATAN,
-    "assessments:evidence_update": OWN_KECAMATAN,
-    "assessments:evidence_withdraw": OWN_KECAMATAN,
+    "assessments:evidence_replace": OWN_EVIDENCE,
+    "assessments:evidence_update": OWN_EVIDENCE,
+    "assessments:evidence_withdraw": OWN_EVIDENCE,
     # awards and publication
     "assessments:awards": PROVINCE_ADMIN,
     "assessments:award_defaults": PROVINCE_ADMIN,
@@ -194,19 +207,19 @@ EXPECTED = {
     "documents:job": PROVINCE_ADMIN,
     "documents:job_download": PROVINCE_ADMIN,
     "verify:document": ALL,  # the published edition's decree, by its code
-    "verify:document [unknown]": NOBODY,
+    "verify:document [unknown]": NOT_FOUND,
     # public results and the open data API: nothing before publication, to anyone
     "results:history": ALL,
-    "results:edition_results": NOBODY,
+    "results:edition_results": NOT_FOUND,
     "results:edition_results [published]": ALL,
-    "results:edition_csv": NOBODY,
+    "results:edition_csv": NOT_FOUND,
     "results:edition_csv [published]": ALL,
-    "results:edition_xlsx": NOBODY,
+    "results:edition_xlsx": NOT_FOUND,
     "results:edition_xlsx [published]": ALL,
-    "results:winner_photo": NOBODY,
+    "results:winner_photo": NOT_FOUND,
     "results:winner_photo [published]": ALL,
     "api:editions": ALL,
-    "api:edition_results": NOBODY,
+    "api:edition_results": NOT_FOUND,
     "api:edition_results [published]": ALL,
 }
 
@@ -293,7 +306,7 @@ def base_name(key):
 
 def letters(key):
     value = EXPECTED[key].replace(" ", "")
-    assert len(value) == len(ROLES) and set(value) <= set("old"), f"{key}: {EXPECTED[key]!r}"
+    assert len(value) == len(ROLES) and set(value) <= set("olfn"), f"{key}: {EXPECTED[key]!r}"
     return value
 
 
@@ -360,6 +373,7 @@ def build_world(media_root):
         "assessor": _user("penilai-malang", Role.ASSESSOR, province=jatim, regency=malang),
         "assessor_conflict": _user("penilai-banyuwangi", Role.ASSESSOR, province=jatim, regency=banyuwangi),
         "assessor_outside": _user("penilai-lain", Role.ASSESSOR, province=jatim),
+        "assessor_other": _user("penilai-jabar", Role.ASSESSOR, province=jabar),
         "province_admin": _user("panitia-jatim", Role.PROVINCE_ADMIN, province=jatim),
         "province_admin_other": _user("panitia-jabar", Role.PROVINCE_ADMIN, province=jabar),
     }
@@ -535,8 +549,10 @@ def classify(response, post=False):
         return "l" if urlsplit(response["Location"]).path == reverse("accounts:login") else "o"
     if 200 <= code < 300 or (post and code in POST_FORM_ERRORS):
         return "o"
-    if code in (403, 404):
-        return "d"
+    if code == 403:
+        return "f"
+    if code == 404:
+        return "n"
     return str(code)
 
 
@@ -595,6 +611,35 @@ def test_every_post_only_view_has_a_post_body():
     )
 
 
+# The URL kwargs that name an edition or something of one: such a URL is "edition-bound".
+EDITION_KWARGS = {"edition_pk", "stage_pk", "participant_pk", "sheet_pk", "category_pk", "advance_pk", "token"}
+OTHER_TENANT = ("province_admin_other", "assessor_other")
+
+
+def is_edition_bound(name):
+    _route, pattern = covered_urls()[name]
+    kwargs = set(pattern.pattern.regex.groupindex)
+    # The documents' own URLs name a Document or a DocumentJob of an edition by its pk.
+    return bool(kwargs & EDITION_KWARGS) or (name.startswith("documents:") and "pk" in kwargs)
+
+
+def test_another_province_gets_404_on_every_edition_url():
+    """Jawa Barat's admin and assessor: 404 on every edition-bound line of the table, never 403.
+
+    Only what is public to everyone (the published edition's results, rankings and public files)
+    opens to them, as to anyone.
+    """
+    bound = [key for key in EXPECTED if is_edition_bound(base_name(key))]
+    assert len(bound) > 60  # the edition pages, stages, sheets, evidence, awards, documents, results...
+    wrong = []
+    for key in bound:
+        row = dict(zip(ROLES, letters(key), strict=True))
+        public = set(row.values()) == {"o"}
+        if not public and any(row[role] != "n" for role in OTHER_TENANT):
+            wrong.append(f"{key}: {EXPECTED[key]}")
+    assert not wrong, "edition-bound URLs that another province may reach or is refused (403):\n" + "\n".join(wrong)
+
+
 def test_the_excluded_urls_exist():
     """The exclusions name real URLs (else they hide nothing and should go)."""
     names = set(project_urls())
@@ -630,6 +675,7 @@ def test_permission_matrix(key, matrix_world):
         ("province_admin_other", "accounts:user_list", "camat-rogojampi"),
         ("province_admin_other", "assessments:edition_list", "SP2K Jawa Timur 2023"),
         ("assessor_outside", "assessments:edition_list", "SP2K Jawa Timur 2023"),
+        ("assessor_other", "assessments:edition_list", "SP2K Jawa Timur 2023"),
         ("camat_b", "assessments:evidence_home", "Rogojampi"),
         ("regency_admin_b", "assessments:participant_list", "Rogojampi"),
         ("assessor_conflict", "assessments:my_sheets", "START_SCORING_A"),
