@@ -394,21 +394,7 @@ def test_province_admin_advances_finalises_publishes_and_prints_the_decree(
     page.get_by_role("button", name="Confirm the awards").click()
     expect(page.locator("main")).to_contain_text("Confirmed by")
     shot(page, artifacts, "3-admin-awards-confirmed")
-    page.get_by_role("link", name="Publish the results…").click()
-    shot(page, artifacts, "3-admin-publish-confirm")
-    # Without ticking the confirmation nothing is published.
-    page.get_by_role("button", name="Publish the results now").click()
-    edition.refresh_from_db()
-    assert edition.state == Edition.State.FINAL
-    page.check("input[name=confirm]")
-    page.get_by_role("button", name="Publish the results now").click()
-    page.wait_for_url(f"**/hasil/{edition.pk}/")
-    expect(page.locator("main")).to_contain_text("The results are published and public from now on.")
-    edition.refresh_from_db()
-    assert edition.state == Edition.State.PUBLISHED
-    shot(page, artifacts, "3-admin-published")
-
-    # The decree: its settings entered once, then printed from the documents page.
+    # The decree: its settings entered once while the results are final (they freeze at publication).
     page.goto(f"/kompetisi/{edition.pk}/")
     page.get_by_role("link", name="Documents", exact=True).click()
     page.get_by_role("link", name="Enter the decree's settings").click()
@@ -425,6 +411,25 @@ def test_province_admin_advances_finalises_publishes_and_prints_the_decree(
     page.locator("main form button[type=submit]").click()
     page.wait_for_url(f"**/dokumen/{edition.pk}/")
     expect(page.locator("main")).to_contain_text("188/966/KPTS/013/2022")
+    page.goto(f"/kompetisi/{edition.pk}/")
+    page.get_by_role("link", name="Awards and publication").click()
+    page.get_by_role("link", name="Publish the results…").click()
+    shot(page, artifacts, "3-admin-publish-confirm")
+    # Without ticking the confirmation nothing is published.
+    page.get_by_role("button", name="Publish the results now").click()
+    edition.refresh_from_db()
+    assert edition.state == Edition.State.FINAL
+    page.check("input[name=confirm]")
+    page.get_by_role("button", name="Publish the results now").click()
+    page.wait_for_url(f"**/hasil/{edition.pk}/")
+    expect(page.locator("main")).to_contain_text("The results are published and public from now on.")
+    edition.refresh_from_db()
+    assert edition.state == Edition.State.PUBLISHED
+    shot(page, artifacts, "3-admin-published")
+
+    # Printed from the documents page once published.
+    page.goto(f"/kompetisi/{edition.pk}/")
+    page.get_by_role("link", name="Documents", exact=True).click()
     with page.expect_download() as download_info:
         page.get_by_role("button", name="Print the decree (PDF)").click()
     download = download_info.value
