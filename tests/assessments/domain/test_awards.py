@@ -59,7 +59,7 @@ def tied_edition(edition, participants, scorer):
 def published_edition(final_edition, province_admin):
     awards.ensure_default_categories(final_edition)
     awards.confirm_awards(final_edition, province_admin)
-    awards.publish(final_edition, province_admin)
+    workflow.publish(final_edition, province_admin)
     return final_edition
 
 
@@ -229,10 +229,10 @@ def test_confirmed_awards_are_locked_until_the_confirmation_is_withdrawn(final_e
 
 def test_publishing_requires_confirmed_awards(final_edition, province_admin):
     with pytest.raises(ValidationError, match="no award categories"):
-        awards.publish(final_edition, province_admin)
+        workflow.publish(final_edition, province_admin)
     awards.ensure_default_categories(final_edition)
     with pytest.raises(ValidationError, match="not confirmed"):
-        awards.publish(final_edition, province_admin)
+        workflow.publish(final_edition, province_admin)
     # The same precondition guards the edition page's state buttons (one place: the workflow).
     assert workflow.precondition_problems(final_edition, Edition.State.PUBLISHED) == [
         "The awards are not confirmed yet."
@@ -240,7 +240,7 @@ def test_publishing_requires_confirmed_awards(final_edition, province_admin):
     final_edition.refresh_from_db()
     assert final_edition.state == Edition.State.FINAL
     awards.confirm_awards(final_edition, province_admin)
-    awards.publish(final_edition, province_admin)
+    workflow.publish(final_edition, province_admin)
     final_edition.refresh_from_db()
     assert final_edition.state == Edition.State.PUBLISHED
     assert final_edition.transitions.filter(to_state=Edition.State.PUBLISHED, by=province_admin).exists()
@@ -264,9 +264,9 @@ def test_a_ranking_changed_after_confirmation_blocks_publication(final_edition, 
     give(stage_of(final_edition, 3), scorer, participants[4], aspects=corrected)
     set_edition(final_edition, state=Edition.State.FINAL)
     with pytest.raises(ValidationError, match="changed after the awards were confirmed"):
-        awards.publish(final_edition, province_admin)
+        workflow.publish(final_edition, province_admin)
     awards.confirm_awards(final_edition, province_admin)
-    awards.publish(final_edition, province_admin)
+    workflow.publish(final_edition, province_admin)
     third = Award.objects.get(category__edition=final_edition, category__rank=3)
     assert (third.participant.district.name, third.final_score) == ("Pamekasan", D("90.00"))
 
@@ -275,7 +275,7 @@ def test_jawa_barat_admin_cannot_publish_a_jawa_timur_edition(final_edition, pro
     awards.ensure_default_categories(final_edition)
     awards.confirm_awards(final_edition, province_admin)
     with pytest.raises(PermissionDenied):
-        awards.publish(final_edition, other_province_admin)
+        workflow.publish(final_edition, other_province_admin)
 
 
 # --- the admin's page ---

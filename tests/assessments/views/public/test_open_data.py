@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from assessments.domain import awards
+from assessments.domain import awards, workflow
 from tests.assessments.domain.test_awards import final_edition, published_edition, score_edition, scorer  # noqa: F401 - fixtures
 from tests.assessments.views.public.test_results import more_participants, ranking_rows
 
@@ -113,7 +113,7 @@ def test_api_paginates_with_page_and_page_size(client, edition, participants, sc
     score_edition(edition, participants, scorer)
     awards.ensure_default_categories(edition)
     awards.confirm_awards(edition, province_admin)
-    awards.publish(edition, province_admin)
+    workflow.publish(edition, province_admin)
     url = reverse("api:edition_results", args=[edition.pk])
     first = client.get(url, {"page_size": 4}).json()
     assert first["count"] == 10 and len(first["results"]) == 4 and first["previous"] is None
@@ -158,7 +158,7 @@ def test_api_and_downloads_cost_a_fixed_number_of_queries(
     score_edition(edition, participants, scorer)
     awards.ensure_default_categories(edition)
     awards.confirm_awards(edition, province_admin)
-    awards.publish(edition, province_admin)
+    workflow.publish(edition, province_admin)
     with django_assert_max_num_queries(4):
         client.get(reverse("api:editions"))
     with django_assert_max_num_queries(8):

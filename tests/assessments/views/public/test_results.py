@@ -9,7 +9,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from assessments.domain import awards
+from assessments.domain import awards, workflow
 from assessments.models import Edition, Participant
 from assessments.queries.results import results_of_district
 from districts.models import District, DistrictProfile, Innovation, InnovationPhoto
@@ -138,7 +138,7 @@ def test_a_tie_is_shown_as_a_shared_rank(client, tied_edition, participants, pro
     awards.choose_award(third, participants[2], province_admin, "Keputusan rapat")
     awards.choose_award(fourth, participants[3], province_admin, "Keputusan rapat")
     awards.confirm_awards(tied_edition, province_admin)
-    awards.publish(tied_edition, province_admin)
+    workflow.publish(tied_edition, province_admin)
     rows = ranking_rows(client.get(reverse("results:edition_results", args=[tied_edition.pk])))
     assert [r[0] for r in rows] == ["1", "2", "3 tie", "3 tie", "5", "6"]
 
@@ -228,7 +228,7 @@ def test_public_pages_cost_a_fixed_number_of_queries(
     score_edition(edition, participants, scorer)
     awards.ensure_default_categories(edition)
     awards.confirm_awards(edition, province_admin)
-    awards.publish(edition, province_admin)
+    workflow.publish(edition, province_admin)
     assert edition.published_results.count() == 6 + extra
     with django_assert_max_num_queries(10):
         assert client.get(reverse("results:edition_results", args=[edition.pk])).status_code == 200
