@@ -121,6 +121,19 @@ class Document(models.Model):
     def __str__(self):
         return f"{self.get_kind_display()} v{self.version} ({self.subject})"
 
+    # --- status predicates (asked by views and templates instead of the raw string) ---
+    @property
+    def is_current(self):
+        return self.status == self.Status.CURRENT
+
+    @property
+    def is_superseded(self):
+        return self.status == self.Status.SUPERSEDED
+
+    @property
+    def is_withdrawn(self):
+        return self.status == self.Status.WITHDRAWN
+
 
 class DocumentJob(models.Model):
     """A background job rendering many documents at once (all certificates, all recaps), with its progress."""
@@ -155,7 +168,20 @@ class DocumentJob(models.Model):
         return f"{self.get_kind_display()} ({self.get_status_display()})"
 
     @property
+    def is_running(self):
+        """Waiting or running: the job's page keeps polling it."""
+        return self.status in (self.Status.QUEUED, self.Status.RUNNING)
+
+    @property
+    def is_done(self):
+        return self.status == self.Status.DONE
+
+    @property
+    def is_failed(self):
+        return self.status == self.Status.FAILED
+
+    @property
     def percent(self):
-        if self.status == self.Status.DONE:
+        if self.is_done:
             return 100
         return int(self.done * 100 / self.total) if self.total else 0

@@ -22,6 +22,10 @@ class EditionQuerySet(models.QuerySet):
     def under_assessment(self):
         return self.filter(state__in=Edition.SCORING_STATES)
 
+    def announced(self):
+        """Editions past their draft: opened to the regencies and kecamatan (nominations on)."""
+        return self.exclude(state=Edition.State.DRAFT)
+
 
 class Edition(models.Model):
     """One year's competition of one province (the tenant).

@@ -49,6 +49,20 @@ class Participant(models.Model):
     def __str__(self):
         return str(self.district)
 
+    # --- status predicates (asked by views and templates instead of the raw string) ---
+    @property
+    def is_nominated(self):
+        """Nominated by its regency and still awaiting the province's decision."""
+        return self.status == self.Status.NOMINATED
+
+    @property
+    def is_accepted(self):
+        return self.status == self.Status.ACCEPTED
+
+    @property
+    def is_rejected(self):
+        return self.status == self.Status.REJECTED
+
 
 class StageEntry(models.Model):
     """A participant taking part in a stage (all accepted ones in the first, the top N later)."""

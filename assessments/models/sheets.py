@@ -36,6 +36,10 @@ class ScoreSheet(models.Model):
     def __str__(self):
         return f"{self.stage} · {self.participant} · {self.assessor}"
 
+    @property
+    def is_submitted(self):
+        return self.status == self.Status.SUBMITTED
+
 
 class SheetEvent(models.Model):
     """Append-only record of submitting and reopening a sheet."""

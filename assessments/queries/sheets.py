@@ -6,6 +6,7 @@ Each function uses a fixed number of queries, whatever the number of participant
 from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
+from enum import StrEnum
 
 from django.db.models import BooleanField, Exists, ExpressionWrapper, F, OuterRef, Prefetch, Q, Subquery
 
@@ -24,11 +25,29 @@ from assessments.models import (
 )
 
 
-class SheetState:
+class SheetState(StrEnum):
+    """Where an assignment's sheet stands; templates ask the predicates, never the string."""
+
     NOT_STARTED = "not_started"
     IN_PROGRESS = "in_progress"
     SUBMITTED = "submitted"
     EXCLUDED = "excluded"
+
+    @property
+    def is_not_started(self):
+        return self is SheetState.NOT_STARTED
+
+    @property
+    def is_in_progress(self):
+        return self is SheetState.IN_PROGRESS
+
+    @property
+    def is_submitted(self):
+        return self is SheetState.SUBMITTED
+
+    @property
+    def is_excluded(self):
+        return self is SheetState.EXCLUDED
 
 
 def _with_conflict_and_sheet(assignments):
