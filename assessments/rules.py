@@ -4,7 +4,7 @@ import rules
 
 from assessments.domain.conflicts import has_conflict
 from assessments.domain.evidence import is_current
-from assessments.models import Assignment, Edition
+from assessments.models import Assignment
 from sp2k.accounts.rules import (
     is_admin_of_province,
     is_assessor,
@@ -40,7 +40,7 @@ def is_sheet_assessor(user, sheet):
 @rules.predicate
 def is_published(user, edition):
 
-    return edition is not None and edition.state == Edition.State.PUBLISHED
+    return edition is not None and edition.is_published
 
 
 manages_edition = is_superuser | is_edition_admin
@@ -104,7 +104,7 @@ rules.add_perm("assessments.declare_conflict", is_edition_assessor)
 def results_final(user, edition):
     """The edition's results are final (or published): assessors may then see the rankings."""
 
-    return edition is not None and edition.state in (Edition.State.FINAL, Edition.State.PUBLISHED)
+    return edition is not None and edition.results_final
 
 
 # Object: the edition. Before FINAL only the province admin sees rankings; the public once PUBLISHED.
@@ -164,7 +164,7 @@ def is_public_evidence(user, evidence):
         evidence is not None
         and hasattr(evidence, "sha256")
         and evidence.is_public
-        and evidence.participant.edition.state == Edition.State.PUBLISHED
+        and evidence.participant.edition.is_published
         and is_current(evidence)
     )
 

@@ -11,7 +11,7 @@ def editions_visible_to(user):
     """
 
     if not user.is_authenticated:
-        return Edition.objects.filter(state=Edition.State.PUBLISHED)
+        return Edition.objects.published()
     if user.is_superuser:
         return Edition.objects.all()
     if user.role == Role.PROVINCE_ADMIN:
@@ -19,8 +19,4 @@ def editions_visible_to(user):
     if user.role == Role.ASSESSOR:
         return Edition.objects.filter(assessors__user=user)
     province = user.scope_province_id
-    return (
-        Edition.objects.filter(province_id=province).exclude(state=Edition.State.DRAFT)
-        if province
-        else Edition.objects.none()
-    )
+    return Edition.objects.filter(province_id=province).announced() if province else Edition.objects.none()

@@ -32,7 +32,7 @@ def published_editions():
     )
     champion = Award.objects.filter(category__edition=OuterRef("pk"), category__rank=1, confirmed_at__isnull=False)
     return (
-        Edition.objects.filter(state=Edition.State.PUBLISHED)
+        Edition.objects.published()
         .select_related("province")
         .annotate(
             published_at=Subquery(published_at.values("at")[:1]),
@@ -68,7 +68,7 @@ class ResultRow:
 
 def _results_queryset(edition):
     return (
-        PublishedResult.objects.filter(edition=edition, edition__state=Edition.State.PUBLISHED)
+        PublishedResult.objects.filter(edition=edition, edition__state__in=Edition.PUBLISHED_STATES)
         .select_related("participant__district__regency")
         .prefetch_related(
             Prefetch(
@@ -134,7 +134,7 @@ def winners(edition):
 
     awards = list(
         Award.objects.filter(
-            category__edition=edition, confirmed_at__isnull=False, category__edition__state=Edition.State.PUBLISHED
+            category__edition=edition, confirmed_at__isnull=False, category__edition__state__in=Edition.PUBLISHED_STATES
         )
         .select_related("category", "participant__district__regency")
         .order_by("category__order")
@@ -178,7 +178,7 @@ def winner_office_photo(edition_pk, award_pk):
     award = Award.objects.select_related("participant__district").get(
         pk=award_pk,
         category__edition_id=edition_pk,
-        category__edition__state=Edition.State.PUBLISHED,
+        category__edition__state__in=Edition.PUBLISHED_STATES,
         confirmed_at__isnull=False,
     )
     return DistrictProfile.objects.get(district_id=award.participant.district_id)
@@ -247,7 +247,7 @@ class DistrictResult:
 def results_of_district(district):
     """The kecamatan's results in every published edition, latest first (2 queries)."""
     results = list(
-        PublishedResult.objects.filter(participant__district=district, edition__state=Edition.State.PUBLISHED)
+        PublishedResult.objects.filter(participant__district=district, edition__state__in=Edition.PUBLISHED_STATES)
         .select_related("edition__province")
         .annotate(
             participant_count=Subquery(

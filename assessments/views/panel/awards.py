@@ -45,22 +45,31 @@ class AwardsMixin(EditionMixin, PermissionRequiredMixin):
         return HttpResponseRedirect(self.awards_url())
 
 
+def _describe(line):
+    """What the template asks of a proposal line, instead of comparing its status string."""
+    line.is_from_ranking = line.status == awards.Status.FROM_RANKING
+    line.is_tie = line.status == awards.Status.TIE
+    line.is_chosen = line.status == awards.Status.CHOSEN
+    line.is_empty = line.status == awards.Status.EMPTY
+
+
 class AwardsView(AwardsMixin, TemplateView):
     template_name = "assessments/awards/awards.html"
 
     def get_context_data(self, category_form=None, **kwargs):
         edition = self.edition
-        ranking_ready = edition.state in (Edition.State.FINAL, Edition.State.PUBLISHED)
+        ranking_ready = edition.results_final
         proposal = awards.propose_awards(edition, rows=ranking.final_ranking(edition) if ranking_ready else [])
         confirmed = proposal.confirmed
-        editable = edition.state != Edition.State.PUBLISHED and not confirmed
-        choosing = editable and edition.state == Edition.State.FINAL
+        editable = not edition.is_published and not confirmed
+        choosing = editable and edition.awards_open
         accepted = None
         for line in proposal.lines:
+            _describe(line)
             line.form = None
             if not choosing:
                 continue
-            if line.status == awards.Status.TIE or (line.status == awards.Status.CHOSEN and line.category.rank):
+            if line.is_tie or (line.is_chosen and line.category.rank):
                 tied = line.candidates or awards.holders_of_place(proposal.rows, line.category.rank)
                 line.form = ChoiceForm(candidates=[r.participant for r in tied], prefix=f"c{line.category.pk}")
             elif line.category.rank is None:
@@ -80,11 +89,9 @@ class AwardsView(AwardsMixin, TemplateView):
             stale=proposal.stale if confirmed else [],
             editable=editable,
             choosing=choosing,
-            can_confirm=edition.state == Edition.State.FINAL
-            and not problems
-            and not (confirmed and not proposal.stale),
+            can_confirm=edition.awards_open and not problems and not (confirmed and not proposal.stale),
             problems=problems,
-            can_publish=edition.state == Edition.State.FINAL and confirmed and not proposal.stale,
+            can_publish=edition.awards_open and confirmed and not proposal.stale,
             category_form=category_form or CategoryForm(),
             **kwargs,
         )
@@ -216,7 +223,7 @@ class PublishView(AwardsMixin, TemplateView):
         edition = self.edition
         problems = (
             workflow.precondition_problems(edition, Edition.State.PUBLISHED)
-            if edition.state == Edition.State.FINAL
+            if edition.results_final and not edition.is_published
             else [_("Only an edition whose results are final can be published.")]
         )
         return super().get_context_data(edition=edition, problems=problems, form=form or PublishForm(), **kwargs)

@@ -11,7 +11,7 @@ from django.views.generic import TemplateView
 
 from assessments.domain import documents, jobs
 from assessments.forms.documents import DecreeForm
-from assessments.models import Award, Decree, Document, DocumentJob, Edition, Stage
+from assessments.models import Award, Decree, Document, DocumentJob, Stage
 from assessments.views.lookups import DocumentJobMixin, DocumentMixin, EditionMixin
 from sp2k.permissions import PermissionRequiredMixin
 
@@ -28,7 +28,7 @@ class DocumentsView(EditionDocumentsMixin, TemplateView):
     def get_context_data(self, **kwargs):
         edition = self.edition
         all_documents = list(documents.documents_of(edition))
-        current = {d.subject: d for d in all_documents if d.status == Document.Status.CURRENT}
+        current = {d.subject: d for d in all_documents if d.is_current}
         awards = list(documents.confirmed_awards(edition))
         stages = list(edition.stages.order_by("order"))
         return super().get_context_data(
@@ -42,7 +42,7 @@ class DocumentsView(EditionDocumentsMixin, TemplateView):
             all_documents=all_documents,
             jobs=list(edition.document_jobs.all()[:5]),
             job_kinds=DocumentJob.Kind.choices,
-            results_final=edition.state in (Edition.State.FINAL, Edition.State.PUBLISHED),
+            results_final=edition.results_final,
             **kwargs,
         )
 
@@ -159,7 +159,7 @@ class JobProgressView(JobObjectMixin, TemplateView):
 class JobDownloadView(JobObjectMixin, View):
     def get(self, request, pk):
         job = self.job
-        if job.status != DocumentJob.Status.DONE or not job.result:
+        if not job.is_done or not job.result:
             raise Http404(_("The job has not finished."))
         name = "piagam-semua" if job.kind == DocumentJob.Kind.CERTIFICATES else "rekapitulasi-nilai-semua"
         response = HttpResponse(job.result.open("rb").read(), content_type=PDF)

@@ -34,8 +34,6 @@ from assessments.queries.editions import editions_visible_to
 from assessments.views import lookups
 from sp2k.permissions import PermissionRequiredMixin
 
-CLOSED_STATES = (Edition.State.FINAL, Edition.State.PUBLISHED)
-
 
 def _error_messages(error):
     return error.messages if isinstance(error, ValidationError) else [str(error)]
@@ -80,7 +78,7 @@ class CriteriaEditMixin(StageCriteriaMixin):
 
 
 def locked_message(stage):
-    if stage.edition.state in (Edition.State.FINAL, Edition.State.PUBLISHED):
+    if stage.edition.results_final:
         return _("The results are final: the criteria can no longer change.")
     return _("This stage already has scores: its criteria can no longer change.")
 
@@ -182,10 +180,10 @@ class EditionDetailView(EditionMixin, PermissionRequiredMixin, TemplateView):
                 _edition_links(edition)
                 if can_manage
                 else _assessor_links(edition)
-                if user.has_perm("assessments.view_edition_list") and edition.state == Edition.State.ASSESSMENT
+                if user.has_perm("assessments.view_edition_list") and edition.scoring_open
                 else []
             ),
-            can_add_stage=can_manage and edition.state in (Edition.State.DRAFT, Edition.State.NOMINATION),
+            can_add_stage=can_manage and edition.in_setup,
             **kwargs,
         )
 
@@ -194,7 +192,11 @@ def _steps(current):
     states = list(Edition.State)
     index = states.index(Edition.State(current))
     return [
-        {"label": state.label, "status": "done" if i < index else "current" if i == index else "todo"}
+        {
+            "label": state.label,
+            "status": "done" if i < index else "current" if i == index else "todo",
+            "current": i == index,
+        }
         for i, state in enumerate(states)
     ]
 
@@ -256,7 +258,7 @@ class EditionSettingsView(EditionMixin, PermissionRequiredMixin, UpdateView):
 
     def dispatch(self, request, *args, **kwargs):
         # The settings decide how the results are computed: frozen once they are final.
-        if request.user.is_authenticated and self.has_permission() and self.edition.state in CLOSED_STATES:
+        if request.user.is_authenticated and self.has_permission() and self.edition.results_final:
             messages.error(request, _("The results are final: the settings can no longer change."))
             return redirect(self.detail_url())
         return super().dispatch(request, *args, **kwargs)
@@ -315,7 +317,7 @@ class EditionImportView(EditionMixin, PermissionRequiredMixin, FormView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            importable=self.edition.state == Edition.State.DRAFT and not services.edition_has_scores(self.edition),
+            importable=self.edition.is_draft and not services.edition_has_scores(self.edition),
             **kwargs,
         )
 
@@ -389,7 +391,7 @@ class StageCriteriaView(StageCriteriaMixin, PermissionRequiredMixin, TemplateVie
             aspect_total=services.weight_total([a.weight for a in aspects]),
             aspect_problem=aspect_problem,
             locked_message=None if self.editable else locked_message(self.stage),
-            can_delete_stage=self.editable and self.edition.state in (Edition.State.DRAFT, Edition.State.NOMINATION),
+            can_delete_stage=self.editable and self.edition.in_setup,
             **kwargs,
         )
 

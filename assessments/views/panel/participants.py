@@ -11,7 +11,7 @@ from django.views.generic import TemplateView, View
 from assessments.domain import assignments, nominations, reminders
 from assessments.domain.conflicts import has_conflict
 from assessments.forms.participants import AddAssessorForm, AutoAssignForm, ConflictForm, DecideForm, NominateForm
-from assessments.models import Edition, Participant, Stage
+from assessments.models import Participant, Stage
 from assessments.views import lookups
 from assessments.views.lookups import EditionMixin
 from sp2k.accounts.models import Role, User
@@ -45,7 +45,7 @@ class ParticipantListView(EditionMixin, PermissionRequiredMixin, TemplateView):
     def get_context_data(self, nominate_form=None, **kwargs):
         user = self.request.user
         edition = self.edition
-        is_open = edition.state == Edition.State.NOMINATION
+        is_open = edition.nominations_open
         context = {
             "nominations": nominations.nominations_visible_to(user, edition),
             "is_open": is_open,
@@ -117,7 +117,7 @@ class AssessorListView(EditionMixin, PermissionRequiredMixin, TemplateView):
             conflicts=assignments.declared_conflicts(edition),
             add_form=AddAssessorForm(candidates=assignments.assessor_candidates(edition)),
             stages=[(stage, last.get(stage.pk)) for stage in stages],
-            under_assessment=edition.state == Edition.State.ASSESSMENT,
+            under_assessment=edition.scoring_open,
             **kwargs,
         )
 
@@ -168,8 +168,8 @@ class AssignmentMatrixView(AssignmentsMixin, PermissionRequiredMixin, TemplateVi
         return super().get_context_data(
             matrix=assignments.assignment_matrix(self.stage),
             auto_form=AutoAssignForm(),
-            editable=self.edition.state not in assignments.CLOSED_STATES,
-            locked=self.edition.state in assignments.CLOSED_STATES,
+            editable=not self.edition.results_final,
+            locked=self.edition.results_final,
             **kwargs,
         )
 
@@ -259,7 +259,7 @@ class SendRemindersView(EditionMixin, PermissionRequiredMixin, View):
         stage = None
         if request.POST.get("stage"):
             stage = get_object_or_404(Stage, edition=self.edition, pk=request.POST["stage"])
-        if self.edition.state != Edition.State.ASSESSMENT:
+        if not self.edition.scoring_open:
             messages.error(request, _("Reminders are sent only while the edition is in assessment."))
         else:
             sent = reminders.send_reminders(edition=self.edition, stage=stage, by=request.user)

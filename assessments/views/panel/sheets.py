@@ -16,7 +16,7 @@ from assessments.domain import scoring
 from assessments.domain.conflicts import has_conflict
 from assessments.domain.spreadsheets import apply_upload, build_workbook
 from assessments.forms.sheets import ExcelUploadForm, ReopenForm, ScoreSaveForm
-from assessments.models import Assignment, Edition, Indicator, Participant, ScoreChange, ScoreSheet, SheetEvent
+from assessments.models import Assignment, Indicator, Participant, ScoreChange, ScoreSheet, SheetEvent
 from assessments.queries import sheets
 from assessments.views import lookups
 from assessments.views.lookups import ParticipantMixin, StageMixin
@@ -82,8 +82,8 @@ class SheetMixin(lookups.SheetMixin):
     def can_edit(self):
         return (
             self.request.user.has_perm("assessments.score_sheet", self.sheet)
-            and self.sheet.status == ScoreSheet.Status.DRAFT
-            and self.sheet.stage.edition.state == Edition.State.ASSESSMENT
+            and not self.sheet.is_submitted
+            and self.sheet.stage.edition.scoring_open
         )
 
 
@@ -95,9 +95,7 @@ class SheetView(SheetMixin, PermissionRequiredMixin, TemplateView):
         sheet = self.sheet
         user = self.request.user
         can_reopen = (
-            user.has_perm("assessments.reopen_sheet", sheet)
-            and sheet.status == ScoreSheet.Status.SUBMITTED
-            and sheet.stage.edition.state == Edition.State.ASSESSMENT
+            user.has_perm("assessments.reopen_sheet", sheet) and sheet.is_submitted and sheet.stage.edition.scoring_open
         )
         return super().get_context_data(
             sheet=sheet,

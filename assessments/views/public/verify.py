@@ -26,7 +26,7 @@ class VerifyView(PermissionRequiredMixin, TemplateView):
 
     def get_context_data(self, document, **kwargs):
         latest = None
-        if document.status == Document.Status.SUPERSEDED:
+        if document.is_superseded:
             latest = (
                 Document.objects.filter(
                     edition=document.edition_id, subject=document.subject, status=Document.Status.CURRENT
