@@ -49,6 +49,20 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return False
 
 
+class FrozenWithResultsAdmin(admin.ModelAdmin):
+    """Rows that make up a ranking (who takes part, who scores whom): read-only once the edition's results
+    are final, like every other path to them. ``edition_of`` says which edition a row belongs to."""
+
+    def edition_of(self, obj):
+        return obj.edition
+
+    def has_change_permission(self, request, obj=None):
+        return (obj is None or not self.edition_of(obj).results_final) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return (obj is None or not self.edition_of(obj).results_final) and super().has_delete_permission(request, obj)
+
+
 def _checked(form_class, check):
     """``form_class`` whose validation ends with the domain's ``check`` of the instance it would save."""
 
@@ -307,7 +321,7 @@ class RubricLevelAdmin(CriteriaAdmin):
 
 
 @admin.register(Participant)
-class ParticipantAdmin(admin.ModelAdmin):
+class ParticipantAdmin(FrozenWithResultsAdmin):
     list_display = ["district", "regency", "edition", "status", "nominated_by", "nominated_at", "decided_by"]
     list_filter = ["status", "edition__province", "edition__year"]
     list_select_related = ["district__regency", "edition", "nominated_by", "decided_by"]
@@ -321,7 +335,10 @@ class ParticipantAdmin(admin.ModelAdmin):
 
 
 @admin.register(StageEntry)
-class StageEntryAdmin(admin.ModelAdmin):
+class StageEntryAdmin(ReadOnlyAdmin):
+    """Entries are made by starting the assessment and by advancing a stage's top N (``domain.advancing``),
+    which records who advanced whom; an entry added or removed here would change a ranking unseen."""
+
     list_display = ["participant", "stage", "advanced_by", "advanced_at"]
     list_filter = ["stage__kind", "stage__edition__province"]
     list_select_related = ["participant__district", "stage", "advanced_by"]
@@ -338,7 +355,7 @@ class StageAdvanceAdmin(ReadOnlyAdmin):
 
 
 @admin.register(EditionAssessor)
-class EditionAssessorAdmin(admin.ModelAdmin):
+class EditionAssessorAdmin(FrozenWithResultsAdmin):
     list_display = ["user", "edition"]
     list_filter = ["edition__province", "edition__year"]
     list_select_related = ["user", "edition"]
@@ -347,12 +364,15 @@ class EditionAssessorAdmin(admin.ModelAdmin):
 
 
 @admin.register(Assignment)
-class AssignmentAdmin(admin.ModelAdmin):
+class AssignmentAdmin(FrozenWithResultsAdmin):
     list_display = ["assessor", "participant", "stage"]
     list_filter = ["stage__kind", "stage__edition__province"]
     list_select_related = ["assessor", "participant__district", "stage"]
     search_fields = ["assessor__username", "assessor__full_name", "participant__district__name"]
     raw_id_fields = ["stage", "assessor", "participant"]
+
+    def edition_of(self, obj):
+        return obj.stage.edition
 
 
 @admin.register(Conflict)
@@ -404,7 +424,10 @@ class ScoreInline(admin.TabularInline):
 
 
 @admin.register(ScoreSheet)
-class ScoreSheetAdmin(admin.ModelAdmin):
+class ScoreSheetAdmin(ReadOnlyAdmin):
+    """Sheets are opened, submitted and reopened in the portal (``domain.scoring``), which checks the
+    assignment, conflicts and the stage's state and records each step as a SheetEvent."""
+
     list_display = ["participant", "assessor", "stage", "status", "submitted_at"]
     list_filter = ["status", "stage__kind", "stage__edition__province"]
     list_select_related = ["participant__district", "assessor", "stage"]

@@ -10,9 +10,20 @@ import pytest
 from django.urls import reverse
 
 from assessments.domain import scoring
-from assessments.models import Aspect, Conflict, Edition, ScoreSheet, Stage
+from assessments.models import (
+    Aspect,
+    Assignment,
+    Conflict,
+    Edition,
+    EditionAssessor,
+    Participant,
+    ScoreSheet,
+    Stage,
+    StageEntry,
+)
 from tests.assessments.domain.test_awards import final_edition, published_edition, scorer  # noqa: F401
 from tests.assessments.domain.test_scoring import save, setup, sheet  # noqa: F401
+from tests.factories import AssignmentFactory, EditionAssessorFactory
 
 pytestmark = pytest.mark.django_db
 D = Decimal
@@ -147,3 +158,31 @@ def test_a_conflict_added_in_the_admin_voids_the_open_sheet(client, superuser, s
         client.post(reverse("admin:assessments_conflict_delete", args=[conflict.pk]), {"post": "yes"}).status_code
         == 403
     )
+
+
+def test_who_takes_part_and_who_scores_whom_are_frozen_in_the_admin_with_the_results(client, superuser, final_edition):
+    """A participant, assignment or assessor membership changed in the admin would change a final ranking."""
+    client.force_login(superuser)
+    stage = final_edition.stages.order_by("order").first()
+    participant = final_edition.participants.first()
+    assignment = AssignmentFactory(stage=stage, participant=participant)
+    membership = EditionAssessorFactory(edition=final_edition)
+    for model, obj in (("participant", participant), ("assignment", assignment), ("editionassessor", membership)):
+        assert (
+            client.post(reverse(f"admin:assessments_{model}_delete", args=[obj.pk]), {"post": "yes"}).status_code == 403
+        )
+        assert client.post(reverse(f"admin:assessments_{model}_change", args=[obj.pk]), {}).status_code == 403
+        # Still shown, read-only.
+        assert client.get(reverse(f"admin:assessments_{model}_change", args=[obj.pk])).status_code == 200
+    assert Participant.objects.filter(pk=participant.pk, status=participant.status).exists()
+    assert Assignment.objects.filter(pk=assignment.pk).exists()
+    assert EditionAssessor.objects.filter(pk=membership.pk).exists()
+    # Stage entries and score sheets change only through the portal (advancing, opening, submitting).
+    entry = StageEntry.objects.filter(stage__edition=final_edition).first()
+    delete_entry = reverse("admin:assessments_stageentry_delete", args=[entry.pk])
+    assert client.post(delete_entry, {"post": "yes"}).status_code == 403
+    assert client.get(reverse("admin:assessments_stageentry_add")).status_code == 403
+    sheet = ScoreSheet.objects.filter(stage__edition=final_edition).first()
+    delete_sheet = reverse("admin:assessments_scoresheet_delete", args=[sheet.pk])
+    assert client.post(delete_sheet, {"post": "yes"}).status_code == 403
+    assert StageEntry.objects.filter(pk=entry.pk).exists() and ScoreSheet.objects.filter(pk=sheet.pk).exists()
