@@ -6,8 +6,9 @@ a sheet that was submitted in the meantime. Every change of a value or comment i
 append-only ScoreChange history.
 """
 
+import re
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -44,34 +45,58 @@ class SaveResult:
     changed: bool
 
 
+# A score as typed: ASCII digits (at most SCORE_INTEGER_DIGITS before the decimal sign, as many as
+# Score.value holds: max_digits=6, decimal_places=2), one decimal comma or point, at most two decimals;
+# an optional leading minus for scales below zero. Nothing else: no exponent ("1e2"), no spaces or
+# underscores inside ("7 0", "1_0"), no digits of other scripts ("٨٥"), no "inf"/"NaN".
+SCORE_INTEGER_DIGITS = 4
+_SCORE_TEXT = re.compile(r"(-?)([0-9]+)(?:[.,]([0-9]+))?", re.ASCII)
+
+
+def _number_text(raw):
+    """A number given as a number (an Excel cell, a Decimal from code) written out as plain digits."""
+    if isinstance(raw, float):
+        if raw != raw or raw in (float("inf"), float("-inf")):
+            raise ScoringError(_("Enter a number, e.g. 85 or 85,5."), "not_a_number")
+        # repr() is the shortest text that reads back as the same float: 87.5, not 87.500000001.
+        raw = Decimal(repr(raw))
+    if isinstance(raw, Decimal):
+        if not raw.is_finite():
+            raise ScoringError(_("Enter a number, e.g. 85 or 85,5."), "not_a_number")
+        return format(raw.normalize(), "f")
+    return str(raw)
+
+
 def parse_value(raw, indicator):
     """The score typed for ``indicator`` as a Decimal (None when left empty), or ScoringError.
 
-    Accepts the Indonesian decimal comma ("85,5") as well as a point.
+    Strict: digits with one decimal comma ("85,5", the Indonesian way) or point, at most
+    SCORE_INTEGER_DIGITS digits before it and two after (see _SCORE_TEXT); numbers given as numbers
+    (Excel cells) are written out and read by the same rule.
     """
     if raw is None:
         return None
     if isinstance(raw, bool):
-        raise ScoringError(_("Enter a number."), "not_a_number")
-    text = str(raw).strip().replace("\u00a0", "").replace(" ", "")
+        raise ScoringError(_("Enter a number, e.g. 85 or 85,5."), "not_a_number")
+    text = _number_text(raw) if isinstance(raw, int | float | Decimal) else str(raw)
+    # Spaces around the number (also the no-break space a spreadsheet adds) are not part of it.
+    text = text.strip(" \t\r\n\u00a0")
     if not text:
         return None
-    if "," in text:
-        if "." in text or text.count(",") > 1:
-            raise ScoringError(_("Enter a number, e.g. 85 or 85,5."), "not_a_number")
-        text = text.replace(",", ".")
-    if len(text.partition(".")[2]) > 2:
+    match = _SCORE_TEXT.fullmatch(text)
+    if match is None:
+        raise ScoringError(_("Enter a number, e.g. 85 or 85,5."), "not_a_number")
+    sign, whole, decimals = match.groups()
+    if decimals is not None and len(decimals) > 2:
         # Checked on the text, as typed: "1.000" is one thousand to an Indonesian reader, not 1.
         raise ScoringError(_("Use at most two decimals."), "too_precise")
-    try:
-        value = Decimal(text)
-    except InvalidOperation:
-        raise ScoringError(_("Enter a number, e.g. 85 or 85,5."), "not_a_number") from None
-    if not value.is_finite():
-        raise ScoringError(_("Enter a number, e.g. 85 or 85,5."), "not_a_number")
-    if value != value.quantize(TWO_PLACES):
-        raise ScoringError(_("Use at most two decimals."), "too_precise")
-    value = value.quantize(TWO_PLACES)
+    if len(whole.lstrip("0")) > SCORE_INTEGER_DIGITS:
+        raise ScoringError(
+            _("The score must be between %(min)s and %(max)s.")
+            % {"min": _plain(indicator.scale_min), "max": _plain(indicator.scale_max)},
+            "out_of_range",
+        )
+    value = Decimal(f"{sign}{whole}.{decimals or '0'}").quantize(TWO_PLACES)
     if value < indicator.scale_min or value > indicator.scale_max:
         raise ScoringError(
             _("The score must be between %(min)s and %(max)s.")
