@@ -103,19 +103,6 @@ def stages_with_counts(edition):
     ).order_by("order")
 
 
-def stage_has_scores(stage):
-    return Score.objects.filter(sheet__stage=stage).exists()
-
-
-def edition_has_scores(edition):
-    return Score.objects.filter(sheet__stage__edition=edition).exists()
-
-
-def criteria_editable(stage):
-    """Whether a stage's criteria may still change: not once it has scores, nor after the results are final."""
-    return stage.criteria_editable
-
-
 def transitions(edition):
     return EditionTransition.objects.filter(edition=edition).select_related("by").order_by("at", "pk")
 
@@ -452,7 +439,7 @@ def import_configuration(edition, data):
     edition = Edition.objects.select_for_update().get(pk=edition.pk)
     if not edition.is_draft:
         raise ValidationError(_("A configuration can only be imported into a draft edition."))
-    if edition_has_scores(edition):
+    if edition.has_scores():
         raise ValidationError(_("This edition already has scores; its criteria can no longer be replaced."))
     errors = validate_configuration(data)
     if errors:

@@ -16,8 +16,8 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.generic import FormView, ListView, TemplateView, UpdateView, View
 
+from assessments.domain import criteria, workflow
 from assessments.domain import editions as services
-from assessments.domain import workflow
 from assessments.forms.editions import (
     AspectForm,
     ConfigurationImportForm,
@@ -56,7 +56,7 @@ class StageCriteriaMixin(EditionPageMixin, lookups.StageMixin):
 
     @cached_property
     def editable(self):
-        return services.criteria_editable(self.stage)
+        return self.stage.criteria_editable
 
     def criteria_url(self):
         return reverse("assessments:stage_criteria", args=[self.edition.pk, self.stage.pk])
@@ -78,9 +78,12 @@ class CriteriaEditMixin(StageCriteriaMixin):
 
 
 def locked_message(stage):
-    if stage.edition.results_final:
-        return _("The results are final: the criteria can no longer change.")
-    return _("This stage already has scores: its criteria can no longer change.")
+    """The domain's own words for why the stage's criteria are locked."""
+    try:
+        criteria.require_stage_criteria_editable(stage)
+    except ValidationError as error:
+        return " ".join(error.messages)
+    return ""
 
 
 # --- editions ---
@@ -257,9 +260,10 @@ class EditionSettingsView(EditionMixin, PermissionRequiredMixin, UpdateView):
     form_class = EditionSettingsForm
 
     def dispatch(self, request, *args, **kwargs):
-        # The settings decide how the results are computed: frozen once they are final.
-        if request.user.is_authenticated and self.has_permission() and self.edition.results_final:
-            messages.error(request, _("The results are final: the settings can no longer change."))
+        # Published settings are what the results and the decree state: the form is not even shown.
+        # (Before that, the domain refuses a change of the formula once there are scores, on the form.)
+        if request.user.is_authenticated and self.has_permission() and self.edition.settings_frozen:
+            messages.error(request, criteria.settings_frozen_message())
             return redirect(self.detail_url())
         return super().dispatch(request, *args, **kwargs)
 
@@ -267,7 +271,11 @@ class EditionSettingsView(EditionMixin, PermissionRequiredMixin, UpdateView):
         return self.edition
 
     def form_valid(self, form):
-        form.save()
+        try:
+            criteria.save_edition_settings(form.save(commit=False))
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.form_invalid(form)
         messages.success(self.request, _("The settings were saved."))
         return redirect(self.detail_url())
 
@@ -317,7 +325,7 @@ class EditionImportView(EditionMixin, PermissionRequiredMixin, FormView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            importable=self.edition.is_draft and not services.edition_has_scores(self.edition),
+            importable=self.edition.is_draft and not self.edition.has_scores(),
             **kwargs,
         )
 
@@ -402,7 +410,11 @@ class StageCriteriaView(StageCriteriaMixin, PermissionRequiredMixin, TemplateVie
         form = self.get_form()
         if not form.is_valid():
             return self.render_to_response(self.get_context_data(form=form))
-        form.save()
+        try:
+            criteria.save_stage(form.save(commit=False))
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.render_to_response(self.get_context_data(form=form))
         messages.success(request, _("The stage settings were saved."))
         return redirect(self.criteria_url())
 
@@ -452,7 +464,11 @@ class AspectFormView(CriteriaEditMixin, PermissionRequiredMixin, FormView):
 
     @transaction.atomic
     def form_valid(self, form):
-        form.save()
+        try:
+            criteria.save_criterion(form.save(commit=False))
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.form_invalid(form)
         aspects = self.stage.aspects.values_list("weight", flat=True)
         _warn_weights(
             self.request,
@@ -503,11 +519,19 @@ class IndicatorFormView(CriteriaEditMixin, PermissionRequiredMixin, FormView):
         levels.check_against(form)
         if not (form.is_valid() and levels.is_valid()):
             return self.render_to_response(self.get_context_data(form=form, levels=levels))
-        with transaction.atomic():
-            indicator = form.save()
-            levels.instance = indicator
-            if indicator.scale == Indicator.Scale.RUBRIC:
-                levels.save()
+        try:
+            with transaction.atomic():
+                indicator = criteria.save_criterion(form.save(commit=False))
+                levels.instance = indicator
+                if indicator.scale == Indicator.Scale.RUBRIC:
+                    for level in levels.save(commit=False):
+                        level.indicator = indicator
+                        criteria.save_criterion(level)
+                    for level in levels.deleted_objects:
+                        criteria.delete_criterion(level)
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.render_to_response(self.get_context_data(form=form, levels=levels))
         weights = self.aspect.indicators.values_list("weight", flat=True)
         _warn_weights(
             request,
@@ -530,7 +554,10 @@ class CriteriaItemDeleteView(CriteriaEditMixin, PermissionRequiredMixin, View):
         else:
             item = get_object_or_404(Aspect, stage=self.stage, pk=kwargs["aspect_pk"])
         try:
-            item.delete()
+            criteria.delete_criterion(item)
+        except ValidationError as error:
+            messages.error(request, " ".join(_error_messages(error)))
+            return redirect(self.criteria_url())
         except ProtectedError:
             # Evidence already uploaded for an indicator keeps it (and its aspect) in place.
             message = _("“%(name)s” has evidence uploaded for it and cannot be removed.")

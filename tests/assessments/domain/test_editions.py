@@ -348,7 +348,7 @@ def test_settings_are_saved_and_frozen_once_the_results_are_final(client, editio
     assert (edition.aggregation, edition.nomination_quota) == ("zscore", 2)
     Edition.objects.filter(pk=edition.pk).update(state=State.FINAL)
     response = client.post(url, {**data, "aggregation": "median"}, follow=True)
-    assert "the settings can no longer change" in text(response)
+    assert "The results are final: the criteria can no longer change." in text(response)
     edition.refresh_from_db()
     assert edition.aggregation == "zscore"
 
@@ -630,7 +630,7 @@ def test_criteria_cannot_change_once_the_stage_has_scores(client, edition, parti
     ]
     for url, data in attempts:
         response = client.post(url, data, follow=True)
-        assert "This stage already has scores: its criteria can no longer change." in text(response), url
+        assert f"Stage “{stage.name}” already has scores: its criteria can no longer change." in text(response), url
     assert export_configuration(edition) == before
     page = text(client.get(reverse("assessments:stage_criteria", args=[edition.pk, stage.pk])))
     assert reverse("assessments:aspect_create", args=[edition.pk, stage.pk]) not in page
