@@ -94,6 +94,19 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Short-lived persistent connections, checked before use so a restarted server is survived.
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The embedded database of `make run`, shared by a small team: readers never block the writer (WAL),
+    # a transaction takes the write lock when it begins (IMMEDIATE), so two saves queue instead of one
+    # failing with "database is locked" half-way, and a waiting save waits up to SQLITE_TIMEOUT seconds.
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": env.int("SQLITE_TIMEOUT", default=20),
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        **DATABASES["default"].get("OPTIONS", {}),
+    }
+    # Tests run on a file too (Django's default is a shared in-memory database, which knows neither WAL
+    # nor a busy timeout): "<name>-test" beside the database.
+    DATABASES["default"].setdefault("TEST", {}).setdefault("NAME", f"{DATABASES['default']['NAME']}-test")
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -26,6 +26,7 @@ ENGINE_DEPENDENT = {
     "tests/assessments/domain/test_ranking.py": "ranking in SQL: database functions, a vendor branch, raw SQL",
     "tests/assessments/domain/test_totals.py": "sheet totals computed by the database",
     "tests/assessments/domain/test_scoring.py": "row locks and version checks of score saving",
+    "tests/assessments/views/panel/test_concurrent_saves.py": "concurrent saves: SQLite WAL, busy timeout, IMMEDIATE",
     "tests/assessments/domain/test_advancing.py": "top N taken from the SQL ranking, under a lock",
     "tests/assessments/domain/test_awards.py": "awards from the SQL ranking; results frozen at publication",
     "tests/assessments/views/public/test_results.py": "the frozen published results and their queries",
