@@ -16,7 +16,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from assessments.domain.awards import withdraw_on_change
-from assessments.domain.conflicts import has_conflict
+from assessments.domain.conflicts import has_conflict, is_home_regency_conflict
 from assessments.models import Assignment, Conflict, EditionAssessor, ScoreSheet, StageAdvance
 from assessments.queries.stages import stage_participants
 from sp2k.accounts.models import Role, User
@@ -167,10 +167,8 @@ def conflict_pairs(edition, assessors, participants):
     for conflict in Conflict.objects.filter(edition=edition).values_list("assessor_id", "participant_id"):
         pairs[conflict] = "declared"
     for assessor in assessors:
-        if not assessor.regency_id:
-            continue
         for participant in participants:
-            if participant.district.regency_id == assessor.regency_id:
+            if is_home_regency_conflict(assessor, participant):
                 pairs[(assessor.pk, participant.pk)] = "home"
     return pairs
 

@@ -14,11 +14,12 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
-from django.db.models import Exists, F, OuterRef
+from django.db.models import Exists, OuterRef
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from assessments.models import Assignment, Conflict, Edition, ReminderLog, ScoreSheet, Stage
+from assessments.domain.conflicts import without_conflicts
+from assessments.models import Assignment, Edition, ReminderLog, ScoreSheet, Stage
 
 
 @dataclass
@@ -35,18 +36,14 @@ class Reminder:
 
 def unfinished_assignments(edition=None, stage=None, stages=None):
     """Assignments without conflict whose sheet is missing or a draft, in editions under assessment."""
-    declared = Conflict.objects.filter(assessor=OuterRef("assessor"), participant=OuterRef("participant"))
     submitted = ScoreSheet.objects.filter(
         stage=OuterRef("stage"),
         assessor=OuterRef("assessor"),
         participant=OuterRef("participant"),
         status=ScoreSheet.Status.SUBMITTED,
     )
-    qs = (
-        Assignment.objects.filter(stage__edition__state__in=Edition.SCORING_STATES)
-        .exclude(assessor__regency_id=F("participant__district__regency_id"))
-        .exclude(Exists(declared))
-        .exclude(Exists(submitted))
+    qs = without_conflicts(Assignment.objects.filter(stage__edition__state__in=Edition.SCORING_STATES)).exclude(
+        Exists(submitted)
     )
     if edition is not None:
         qs = qs.filter(stage__edition=edition)

@@ -8,14 +8,14 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
 
-from django.db.models import BooleanField, Exists, ExpressionWrapper, F, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Exists, OuterRef, Prefetch, Subquery
 
+from assessments.domain.conflicts import with_conflict_flags, without_conflicts
 from assessments.domain.evidence import evidence_by_indicator
 from assessments.domain.ranking import with_totals
 from assessments.models import (
     Aspect,
     Assignment,
-    Conflict,
     Indicator,
     RubricLevel,
     Score,
@@ -51,16 +51,12 @@ class SheetState(StrEnum):
 
 
 def _with_conflict_and_sheet(assignments):
-    """Annotate assignments with ``conflicted`` and their sheet's ``sheet_pk`` / ``sheet_status``."""
-    declared = Conflict.objects.filter(assessor=OuterRef("assessor"), participant=OuterRef("participant"))
+    """Annotate assignments with ``home_conflict``/``declared_conflict`` and their sheet's ``sheet_pk`` /
+    ``sheet_status``."""
     sheets = ScoreSheet.objects.filter(
         stage=OuterRef("stage"), assessor=OuterRef("assessor"), participant=OuterRef("participant")
     )
-    return assignments.annotate(
-        declared_conflict=Exists(declared),
-        home_conflict=ExpressionWrapper(
-            Q(assessor__regency_id=F("participant__district__regency_id")), output_field=BooleanField()
-        ),
+    return with_conflict_flags(assignments).annotate(
         sheet_pk=Subquery(sheets.values("pk")[:1]),
         sheet_status=Subquery(sheets.values("status")[:1]),
     )
@@ -180,10 +176,9 @@ def participant_history(participant):
 
 def assessor_stage_sheets(stage, assessor):
     """(participant, sheet or None) for every participant the assessor scores at the stage, no conflicts."""
-    rows = (
-        _with_conflict_and_sheet(Assignment.objects.filter(stage=stage, assessor=assessor))
+    return list(
+        _with_conflict_and_sheet(without_conflicts(Assignment.objects.filter(stage=stage, assessor=assessor)))
         .filter(Exists(StageEntry.objects.filter(stage=OuterRef("stage"), participant=OuterRef("participant"))))
         .select_related("participant__district__regency")
         .order_by("participant__district__regency__name", "participant__district__name")
     )
-    return [row for row in rows if not (row.declared_conflict or row.home_conflict)]

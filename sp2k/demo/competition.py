@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from assessments.domain.assignments import add_assessor, assign_all
 from assessments.domain.configuration import create_edition
+from assessments.domain.conflicts import is_home_regency_conflict
 from assessments.domain.workflow import move_edition
 from assessments.models import (
     Assignment,
@@ -228,7 +229,7 @@ def build_example_edition(province_admin, assessors, regency_admins=()):
                 (a, p)
                 for p in stage_participants
                 for a in assessors
-                if not (a.regency_id and a.regency_id == p.district_id[:5])
+                if not is_home_regency_conflict(a, p)
             ]
             Assignment.objects.bulk_create(Assignment(stage=stage, assessor=a, participant=p) for a, p in pairs)
             sheets = ScoreSheet.objects.bulk_create(

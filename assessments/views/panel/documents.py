@@ -63,9 +63,11 @@ class DecreeFormView(EditionDocumentsMixin, TemplateView):
         form = self._form(request.POST)
         if not form.is_valid():
             return self.render_to_response(self.get_context_data(form=form))
-        decree = form.save(commit=False)
-        decree.updated_by = request.user
-        decree.save()
+        try:
+            documents.save_decree(form.save(commit=False), request.user)
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.render_to_response(self.get_context_data(form=form))
         messages.success(request, _("The decree's settings are saved. Print the decree again to apply them."))
         return redirect("documents:edition", self.edition.pk)
 

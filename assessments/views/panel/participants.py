@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.generic import TemplateView, View
 
 from assessments.domain import assignments, nominations, reminders
-from assessments.domain.conflicts import has_conflict
+from assessments.domain.conflicts import has_conflict, is_home_regency_conflict
 from assessments.forms.participants import AddAssessorForm, AutoAssignForm, ConflictForm, DecideForm, NominateForm
 from assessments.models import Participant, Stage
 from assessments.views import lookups
@@ -190,7 +190,7 @@ class AssignmentMatrixView(AssignmentsMixin, PermissionRequiredMixin, TemplateVi
             error = _error_text(exc)
         conflict = ""
         if has_conflict(assessor, participant):
-            conflict = "home" if assessor.regency_id == participant.district.regency_id else "declared"
+            conflict = "home" if is_home_regency_conflict(assessor, participant) else "declared"
         cell = assignments.Cell(
             assessor,
             participant,

@@ -17,7 +17,7 @@ def test_a_locked_page_of_another_province_is_not_found_rather_than_explained(
     client, edition, province_admin, other_province_admin
 ):
     """Pages that explain why they are locked (settings, criteria) do so only inside the tenant."""
-    set_state(edition, Edition.State.FINAL)
+    set_state(edition, Edition.State.PUBLISHED)
     stage = edition.stages.order_by("order").first()
     urls = [
         reverse("assessments:edition_settings", args=[edition.pk]),
@@ -28,7 +28,7 @@ def test_a_locked_page_of_another_province_is_not_found_rather_than_explained(
         assert client.get(url).status_code == 404, url
     client.force_login(province_admin)
     for url in urls:
-        assert client.get(url).status_code == 302, url  # back, with the message that the results are final
+        assert client.get(url).status_code == 302, url  # back, with the message that they no longer change
 
 
 def test_a_stage_under_another_edition_is_not_found(client, edition, province_admin, jatim):
