@@ -206,6 +206,22 @@ class ProposalLine:
     def needs_decision(self):
         return self.status in (Status.TIE, Status.EMPTY)
 
+    @property
+    def is_from_ranking(self):
+        return self.status == Status.FROM_RANKING
+
+    @property
+    def is_tie(self):
+        return self.status == Status.TIE
+
+    @property
+    def is_chosen(self):
+        return self.status == Status.CHOSEN
+
+    @property
+    def is_empty(self):
+        return self.status == Status.EMPTY
+
 
 @dataclass
 class Proposal:

@@ -36,7 +36,7 @@ def assessor_workload(assessor):
     counts = (
         without_conflicts(Assignment.objects.filter(assessor=assessor))
         .filter(Exists(entries))
-        .exclude(stage__edition__state=Edition.State.DRAFT)
+        .filter(stage__edition__in=Edition.objects.announced())
         .values("stage")
         .annotate(
             assigned=Count("pk"),

@@ -45,14 +45,6 @@ class AwardsMixin(EditionMixin, PermissionRequiredMixin):
         return HttpResponseRedirect(self.awards_url())
 
 
-def _describe(line):
-    """What the template asks of a proposal line, instead of comparing its status string."""
-    line.is_from_ranking = line.status == awards.Status.FROM_RANKING
-    line.is_tie = line.status == awards.Status.TIE
-    line.is_chosen = line.status == awards.Status.CHOSEN
-    line.is_empty = line.status == awards.Status.EMPTY
-
-
 class AwardsView(AwardsMixin, TemplateView):
     template_name = "assessments/awards/awards.html"
 
@@ -65,7 +57,6 @@ class AwardsView(AwardsMixin, TemplateView):
         choosing = editable and edition.awards_open
         accepted = None
         for line in proposal.lines:
-            _describe(line)
             line.form = None
             if not choosing:
                 continue
