@@ -37,8 +37,9 @@ run: data
 serve: venv
 	$(PY) manage.py runserver $(HOST)
 
-# PostgreSQL (a throwaway cluster unless DATABASE_URL is given), then SQLite.
-test: test-postgres test-sqlite
+# The import layers and ruff first (seconds), then PostgreSQL (a throwaway cluster unless DATABASE_URL
+# is given), then SQLite.
+test: lint test-postgres test-sqlite
 
 test-postgres: venv
 ifdef DATABASE_URL
