@@ -135,7 +135,21 @@ AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=30
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-AXES_IPWARE_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=0)
+# The client address behind the deployment's reverse proxies (sp2k/client_address.py, django-ipware):
+# PROXY_COUNT proxies, each appending to X-Forwarded-For (0: reached directly, the header is ignored);
+# TRUSTED_PROXIES: the addresses or networks the last proxy connects from (empty: any). The lock-out,
+# the throttles use it. (AXES_PROXY_COUNT is the earlier name of PROXY_COUNT.)
+PROXY_COUNT = env.int("PROXY_COUNT", default=env.int("AXES_PROXY_COUNT", default=0))
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
+AXES_CLIENT_IP_CALLABLE = "sp2k.client_address.client_ip"
+
+# Shared by every server process: the throttles of mail-sending forms count in it. The default, a table
+# in the database (created by a migration of sp2k.accounts), is shared by every process and server
+# without another service; e.g. CACHE_URL=rediscache://127.0.0.1:6379/1 uses Redis instead.
+CACHES = {"default": env.cache("CACHE_URL", default="dbcache://sp2k_cache")}
+# Mail-sending public forms (password reset): at most this many requests per hour from one address,
+# and as many mails per hour to one e-mail address.
+MAIL_THROTTLE_PER_HOUR = env.int("MAIL_THROTTLE_PER_HOUR", default=3)
 
 LANGUAGE_CODE = "id"
 LANGUAGES = [("id", _("Indonesian")), ("en", _("English"))]

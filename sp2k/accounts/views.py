@@ -1,8 +1,9 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
@@ -10,8 +11,10 @@ from django.views.generic import CreateView, DetailView, ListView, TemplateView,
 from django.views.generic.detail import SingleObjectMixin
 
 from districts.models import Province
+from sp2k import throttle
 from sp2k.accounts import selectors, services
 from sp2k.accounts.forms import AccountCreateForm, AccountUpdateForm, ActivationAwarePasswordResetForm, UserFilterForm
+from sp2k.client_address import client_ip
 from sp2k.permissions import PermissionRequiredMixin
 
 # Shown once, on the page right after creation; kept in the session between the redirect and that page.
@@ -26,10 +29,33 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
 
 class PasswordResetView(auth_views.PasswordResetView):
+    """Sends mail to whoever asks: throttled per client address and per e-mail address (HTTP 429).
+
+    Both are counted whether an account has that address or not, so the answer reveals nothing.
+    """
+
     form_class = ActivationAwarePasswordResetForm
     success_url = reverse_lazy("accounts:password_reset_done")
     email_template_name = "registration/password_reset_email.txt"
     subject_template_name = "registration/password_reset_subject.txt"
+
+    def form_valid(self, form):
+        limit = settings.MAIL_THROTTLE_PER_HOUR
+        address = client_ip(self.request) or "unknown"
+        email = form.cleaned_data["email"].strip().lower()
+        if not (
+            throttle.allow("password-reset-address", address, limit)
+            and throttle.allow("password-reset-email", email, limit)
+        ):
+            return self.throttled(limit)
+        return super().form_valid(form)
+
+    def throttled(self, limit):
+        wait = throttle.seconds_left()
+        context = {"limit": limit, "minutes": max(1, (wait + 59) // 60)}
+        response = render(self.request, "registration/throttled.html", context, status=429)
+        response["Retry-After"] = str(wait)
+        return response
 
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
