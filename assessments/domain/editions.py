@@ -24,6 +24,7 @@ from assessments.models import Edition, EditionTransition, Indicator, Score, Sta
 
 FORMAT = "sp2k-edition/1"
 HUNDRED = Decimal(100)
+SCALE_BOUND_LIMIT = Decimal(10000)  # Indicator.scale_min/scale_max: max_digits=6, decimal_places=2
 MAX_IMPORT_BYTES = 1024 * 1024  # a configuration is a few kilobytes; anything this large is not one
 # libyaml when installed: it refuses nesting beyond 1000 levels at once, where the pure-Python scanner
 # takes many seconds over a few thousand "[" before Python's recursion limit stops it.
@@ -217,6 +218,13 @@ def parse_configuration_file(uploaded):
         ) from exc
     except yaml.YAMLError as exc:
         raise ValidationError(_("The file is not valid YAML: %(error)s") % {"error": exc}) from exc
+    except ValidationError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - a date like 2024-02-30, a 5000-digit number...: a refusal, not a 500
+        raise ValidationError(
+            _("“%(name)s” cannot be read as a configuration: %(error)s")
+            % {"name": uploaded.name or "", "error": str(exc)[:200]}
+        ) from exc
     return data
 
 
@@ -383,6 +391,13 @@ def _check_indicator(indicator, where):
     high = _decimal_or_none(indicator.get("scale_max", 100))
     if low is None or high is None:
         errors.append(_("%(where)s: scale_min and scale_max must be numbers.") % {"where": where})
+    elif not all(abs(bound) < SCALE_BOUND_LIMIT and bound == bound.quantize(Decimal("0.01")) for bound in (low, high)):
+        # What Indicator.scale_min/scale_max hold (max_digits=6, decimal_places=2); PostgreSQL refuses more.
+        errors.append(
+            _("%(where)s: scale_min and scale_max must lie between -9999.99 and 9999.99, with at most two decimals.")
+            % {"where": where}
+        )
+        low = high = None
     elif high <= low:
         errors.append(_("%(where)s: the highest score must be above the lowest.") % {"where": where})
     if not isinstance(indicator.get("requires_evidence", False), bool):

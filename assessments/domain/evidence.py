@@ -18,7 +18,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from PIL import Image
 from pypdf import PdfReader
-from pypdf.errors import PyPdfError
 
 from assessments.models import Edition, EntryEvent, EntrySubmission, EvidenceFile, Indicator, Participant
 
@@ -108,7 +107,7 @@ def _check_pdf(uploaded, tail):
             page.mediabox  # noqa: B018 - parsing each page is the check
     except ValidationError:
         raise
-    except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, IndexError, RecursionError, OSError):
+    except Exception:  # noqa: BLE001 - pypdf also raises NotImplementedError, AssertionError...: all mean damage
         _refuse(_("The PDF is damaged: it cannot be read. Save or export it again and retry."))
     finally:
         uploaded.seek(0)
@@ -139,7 +138,7 @@ def _check_image(uploaded, expected_format):
     except Image.DecompressionBombError:
         # Pillow refuses to open images declaring far too many pixels: that is a size, not damage.
         _refuse(_("The image has far too many pixels, which is too large. Reduce it and retry."))
-    except (OSError, SyntaxError, ValueError, EOFError):
+    except Exception:  # noqa: BLE001 - whatever Pillow raises on a damaged image is a refusal, not a 500
         _refuse(_("The image is damaged or incomplete. Save it again and retry."))
     finally:
         uploaded.seek(0)
@@ -149,7 +148,7 @@ def _check_office(uploaded):
     """An XLSX or DOCX: a sound zip archive of the right parts, small enough once unpacked."""
     try:
         archive = zipfile.ZipFile(uploaded)
-    except (zipfile.BadZipFile, OSError, ValueError):
+    except Exception:  # noqa: BLE001 - BadZipFile, OSError, ValueError, struct.error...: a damaged archive
         _refuse(_("The file is damaged: it looks like an Office file but cannot be opened."))
     try:
         infos = archive.infolist()
@@ -177,7 +176,7 @@ def _check_office(uploaded):
             _refuse(_("The Office file contains macros. Save it as a plain .xlsx or .docx and retry."))
         try:
             damaged = archive.testzip()
-        except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError):
+        except Exception:  # noqa: BLE001 - corrupt deflate data raises zlib.error; any failure means damage
             damaged = True
         if damaged:
             _refuse(_("The Office file is damaged. Save it again and retry."))
