@@ -204,9 +204,9 @@ def save_score(sheet, indicator, value, comment, by, source, ip=None, expected_v
     """Save one indicator's value and comment on a sheet; returns a SaveResult.
 
     ``value`` may be text as typed ("85,5") or a number; empty clears it. ``expected_version`` is
-    the version the client last saw: when the stored score has moved on, ScoreConflict is raised
-    and nothing is saved. A ScoreChange is recorded and the version raised only when something
-    actually changed.
+    the version the client last saw: when the stored score has moved on to another value or comment,
+    ScoreConflict is raised and nothing is saved. A ScoreChange is recorded and the version raised
+    only when something actually changed.
     """
     comment = (comment or "").strip()
     with transaction.atomic():
@@ -219,9 +219,12 @@ def save_score(sheet, indicator, value, comment, by, source, ip=None, expected_v
         # get_or_create is race-safe with the unique (sheet, indicator) constraint; version 0 = never saved.
         score, _created = Score.objects.get_or_create(sheet=sheet, indicator=indicator, defaults={"version": 0})
         score = Score.objects.select_for_update().get(pk=score.pk)
-        if expected_version is not None and int(expected_version) != score.version:
+        unchanged = score.value == new_value and score.comment == comment
+        # A stored score equal to what is sent is no conflict, whatever version the client had: a save
+        # sent again because its answer was lost (the offline sheet) lands once, with no second change.
+        if expected_version is not None and int(expected_version) != score.version and not unchanged:
             raise ScoreConflict(score)
-        if score.value == new_value and score.comment == comment:
+        if unchanged:
             return SaveResult(score, changed=False)
         ScoreChange.objects.create(
             sheet=sheet,

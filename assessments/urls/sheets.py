@@ -5,6 +5,7 @@ from assessments.views.panel import sheets as views
 urlpatterns = [
     path("lembar/", views.MySheetsView.as_view(), name="my_sheets"),
     path("lembar/<int:sheet_pk>/", views.SheetView.as_view(), name="sheet"),
+    path("lembar/sw.js", views.SheetWorkerView.as_view(), name="sheet_worker"),
     path("lembar/<int:sheet_pk>/nilai/<int:indicator_pk>/", views.ScoreSaveView.as_view(), name="score_save"),
     path("lembar/<int:sheet_pk>/kirim/", views.SheetSubmitView.as_view(), name="sheet_submit"),
     path("lembar/<int:sheet_pk>/buka-kembali/", views.SheetReopenView.as_view(), name="sheet_reopen"),

@@ -157,6 +157,7 @@ EXPECTED = {
     # score sheets (the assigned assessor's sheet of A)
     "assessments:my_sheets": "l ff ff oooo ff",
     "assessments:sheet": "l ff ff ofnn on",
+    "assessments:sheet_worker": ALL,  # the sheet's service worker: a script, public like a static file
     "assessments:score_save": SHEET_ASSESSOR,
     "assessments:sheet_submit": SHEET_ASSESSOR,
     "assessments:sheet_reopen": PROVINCE_ADMIN,

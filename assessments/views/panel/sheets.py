@@ -1,5 +1,8 @@
 """Score entry screens: my sheets, one sheet (saving itself field by field), progress, history, Excel."""
 
+import re
+
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
@@ -145,6 +148,7 @@ class ScoreSaveView(SheetMixin, PermissionRequiredMixin, View):
             except scoring.ScoreConflict as conflict:
                 context["score"] = conflict.current
                 context["conflict"] = True
+                context["typed"] = data["value"]
                 context["error"] = conflict.message
                 status = 409
             except scoring.ScoringError as refused:
@@ -153,6 +157,33 @@ class ScoreSaveView(SheetMixin, PermissionRequiredMixin, View):
         context["total"] = sheets.sheet_total(self.sheet)
         html = render_to_string("assessments/sheets/_score_status.html", context, request=request)
         return HttpResponse(html, status=status)
+
+
+class SheetWorkerView(PermissionRequiredMixin, View):
+    """The score sheet's service worker: keeps copies of the sheet pages and their static files, so that a
+    sheet once opened opens again offline (what is typed is kept by static/js/scoresheet.js).
+
+    Served from under the sheets' URLs, so that its scope covers them without widening anything; public
+    like a static file (it holds no data).
+    """
+
+    permission_required = "portal.view_public"
+    VERSION = "1"  # raise when the worker changes what or how it keeps: old copies are dropped
+
+    def get(self, request, *args, **kwargs):
+        sample = reverse("assessments:sheet", kwargs={"sheet_pk": 987654321})
+        context = {
+            "version": self.VERSION,
+            "scope": reverse("assessments:my_sheets"),
+            "static_prefix": settings.STATIC_URL,
+            "sheet_pattern": "^" + re.escape(sample).replace("987654321", r"\d+") + "$",
+        }
+        response = HttpResponse(
+            render_to_string("assessments/sheets/worker.js", context), content_type="text/javascript; charset=utf-8"
+        )
+        response["Cache-Control"] = "no-cache"
+        response["Service-Worker-Allowed"] = context["scope"]
+        return response
 
 
 class SheetSubmitView(SheetMixin, PermissionRequiredMixin, TemplateView):

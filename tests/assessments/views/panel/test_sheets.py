@@ -49,8 +49,9 @@ def test_open_then_sheet_page_shows_fields(client, setup):
         assert f'id="score-{indicator.pk}"' in page
         assert f'<label for="score-{indicator.pk}">' in page
         assert f'id="comment-{indicator.pk}"' in page
-        assert f'hx-post="{save_url(sheet, indicator)}"' in page
-    assert 'hx-trigger="change"' in page
+        # Saved by static/js/scoresheet.js, one field at a time, kept in the browser until confirmed.
+        assert f'data-save-url="{save_url(sheet, indicator)}"' in page
+    assert 'src="/static/js/scoresheet.js"' in page
     for indicator in setup.indicators:
         assert f'id="evidence-{indicator.pk}"' in page  # where the kecamatan's files are listed
     assert "tabindex" not in page
@@ -147,7 +148,7 @@ def test_submit_via_confirmation_then_read_only(client, setup, sheet):
     sheet.refresh_from_db()
     assert sheet.status == "submitted"
     page = client.get(reverse("assessments:sheet", args=[sheet.pk])).content.decode()
-    assert "hx-post" not in page and "readonly" in page
+    assert "data-save-url" not in page and "hx-post" not in page and "readonly" in page
     response = client.post(save_url(sheet, setup.indicators[0]), {"value": "10", "comment": ""})
     assert response.status_code == 422
     assert Score.objects.get(sheet=sheet, indicator=setup.indicators[0]).value == Decimal(70)
