@@ -20,6 +20,7 @@ from PIL import Image
 from pypdf import PdfReader
 
 from assessments.models import Edition, EntryEvent, EntrySubmission, EvidenceFile, Indicator, Participant
+from sp2k.stored_files import removed_on_failure
 
 # kind -> (content type, extension of the served file)
 KINDS = {
@@ -314,7 +315,10 @@ def _check_indicator(participant, indicator):
         raise ValidationError(_("This indicator belongs to another edition."))
 
 
-def _store(participant, indicator, uploaded, inspected, caption, user, replaces=None):
+def _store(participant, indicator, uploaded, inspected, caption, user, replaces=None, stored=None):
+    """Store the file and write its row. ``stored`` (a ``StoredFiles``) takes the file when the caller's
+    transaction may still roll back: the caller then removes it on failure. Without it, the file goes at
+    once if its row cannot be written."""
     evidence = EvidenceFile(
         participant=participant,
         indicator=indicator,
@@ -328,14 +332,10 @@ def _store(participant, indicator, uploaded, inspected, caption, user, replaces=
         replaces=replaces,
     )
     uploaded.seek(0)
-    evidence.file.save("upload", uploaded, save=False)
-    try:
+    with removed_on_failure() as own:
+        (stored or own).save(evidence.file, "upload", uploaded)
         with transaction.atomic():
             evidence.save()
-    except Exception:
-        # The row was not written: do not leave its file behind.
-        evidence.file.storage.delete(evidence.file.name)
-        raise
     return evidence
 
 
@@ -343,40 +343,65 @@ def add_files(participant, indicator, files, caption, user):
     """Store each acceptable file as new evidence for the indicator.
 
     Returns ``(stored, refused)``; ``refused`` lists ``(file name, message)``. A refused file changes
-    nothing; the acceptable files of the same upload are stored.
+    nothing; the acceptable files of the same upload are stored, all or none: if storing one of them
+    fails, no row and no file of the upload stays.
+
+    Every file is checked before the transaction starts (checking 10 large files takes a while, and
+    holds no lock); the rows are then written in one transaction, under the entry's lock.
     """
     if not files:
         raise ValidationError(_("Choose at least one file."))
     if len(files) > MAX_FILES_PER_UPLOAD:
         raise ValidationError(_("Upload at most %(max)d files at once.") % {"max": MAX_FILES_PER_UPLOAD})
-    with transaction.atomic():
+    # Refuse early, before any file is read (a fresh read, no lock); checked again under the lock below.
+    current = Participant.objects.select_related("edition").get(pk=participant.pk)
+    _require_editable(current)
+    _check_indicator(current, indicator)
+    limit = max_bytes(current.edition)
+    accepted, refused = [], []
+    for uploaded in files:
+        try:
+            accepted.append((uploaded, inspect_file(uploaded, limit)))
+        except ValidationError as error:
+            refused.append((clean_original_name(uploaded.name), " ".join(error.messages)))
+    if not accepted:
+        return [], refused
+    with removed_on_failure() as stored_files, transaction.atomic():
         participant = _lock(participant)
         _require_editable(participant)
         _check_indicator(participant, indicator)
-        limit = max_bytes(participant.edition)
-        stored, refused = [], []
-        for uploaded in files:
-            try:
-                inspected = inspect_file(uploaded, limit)
-            except ValidationError as error:
-                refused.append((clean_original_name(uploaded.name), " ".join(error.messages)))
-                continue
-            stored.append(_store(participant, indicator, uploaded, inspected, caption, user))
+        stored = [
+            _store(participant, indicator, uploaded, inspected, caption, user, stored=stored_files)
+            for uploaded, inspected in accepted
+        ]
     return stored, refused
 
 
 def replace_file(evidence, uploaded, caption, user):
-    """Upload a new version of a current file; the earlier version stays listed and downloadable."""
-    with transaction.atomic():
+    """Upload a new version of a current file; the earlier version stays listed and downloadable.
+
+    The file is checked before the transaction starts; if the new row cannot be written, its file goes.
+    """
+    # Refuse early, before the file is read (a fresh read, no lock); checked again under the lock below.
+    current = Participant.objects.select_related("edition").get(pk=evidence.participant_id)
+    _require_editable(current)
+    inspected = inspect_file(uploaded, max_bytes(current.edition))
+    with removed_on_failure() as stored_files, transaction.atomic():
         participant = _lock(evidence.participant)
         _require_editable(participant)
         old = EvidenceFile.objects.select_for_update().get(pk=evidence.pk)
         if not is_current(old):
             raise ValidationError(_("This file was already replaced or withdrawn; replace its newest version."))
-        inspected = inspect_file(uploaded, max_bytes(participant.edition))
         try:
             new = _store(
-                participant, old.indicator, uploaded, inspected, (caption or "").strip() or old.caption, user, old
+                participant,
+                old.indicator,
+                uploaded,
+                inspected,
+                (caption or "").strip() or old.caption,
+                user,
+                old,
+                stored=stored_files,
             )
         except IntegrityError as error:
             raise ValidationError(_("This file was already replaced; reload the page.")) from error

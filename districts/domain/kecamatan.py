@@ -4,6 +4,7 @@ from django.db import transaction
 from django.db.models import Count, Max
 
 from districts.models import Innovation
+from sp2k.stored_files import removed_on_failure
 
 # --- The kecamatan's profile and innovations ----------------------------------------------------
 
@@ -17,16 +18,22 @@ def _delete_file_after_commit(storage, name):
         transaction.on_commit(lambda: storage.delete(name))
 
 
-@transaction.atomic
 def save_profile(form, user):
-    """Save the profile form of a kecamatan; a replaced or cleared office photo is removed from storage."""
-    profile = form.instance
-    old_name = type(profile).objects.filter(pk=profile.pk).values_list("office_photo", flat=True).first() or ""
-    profile = form.save(commit=False)
-    profile.updated_by = user
-    profile.save()
-    if old_name and old_name != profile.office_photo.name:
-        _delete_file_after_commit(profile.office_photo.storage, old_name)
+    """Save the profile form of a kecamatan; a replaced or cleared office photo is removed from storage.
+
+    A new photo is stored with the row: if the row is not saved, the new photo goes and the old one stays.
+    """
+    with removed_on_failure() as stored, transaction.atomic():
+        profile = form.instance
+        old_name = type(profile).objects.filter(pk=profile.pk).values_list("office_photo", flat=True).first() or ""
+        profile = form.save(commit=False)
+        profile.updated_by = user
+        try:
+            profile.save()
+        finally:
+            stored.track(profile.office_photo, unless=old_name)
+        if old_name and old_name != profile.office_photo.name:
+            _delete_file_after_commit(profile.office_photo.storage, old_name)
     return profile
 
 
@@ -59,20 +66,25 @@ class PhotoLimitReached(Exception):
     pass
 
 
-@transaction.atomic
 def add_innovation_photo(innovation, form, user):
-    """Store a photo (already checked and re-encoded by the form) as the innovation's last photo."""
+    """Store a photo (already checked and re-encoded by the form) as the innovation's last photo.
 
-    # Lock the innovation so two uploads at once cannot both pass the limit.
-    Innovation.objects.select_for_update().filter(pk=innovation.pk).first()
-    stats = innovation.photos.aggregate(count=Count("id"), last=Max("order"))
-    if stats["count"] >= MAX_PHOTOS_PER_INNOVATION:
-        raise PhotoLimitReached
-    photo = form.save(commit=False)
-    photo.innovation = innovation
-    photo.order = 0 if stats["last"] is None else stats["last"] + 1
-    photo.created_by = user
-    photo.save()
+    The photo is stored with its row: if the row is not saved, the photo goes too.
+    """
+    with removed_on_failure() as stored, transaction.atomic():
+        # Lock the innovation so two uploads at once cannot both pass the limit.
+        Innovation.objects.select_for_update().filter(pk=innovation.pk).first()
+        stats = innovation.photos.aggregate(count=Count("id"), last=Max("order"))
+        if stats["count"] >= MAX_PHOTOS_PER_INNOVATION:
+            raise PhotoLimitReached
+        photo = form.save(commit=False)
+        photo.innovation = innovation
+        photo.order = 0 if stats["last"] is None else stats["last"] + 1
+        photo.created_by = user
+        try:
+            photo.save()
+        finally:
+            stored.track(photo.image)
     return photo
 
 

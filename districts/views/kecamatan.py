@@ -7,9 +7,11 @@ numbers in a URL give 404, never its data.
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
+from django.utils.decorators import method_decorator
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.views import View
@@ -75,6 +77,8 @@ class ProfileView(KecamatanMixin, TemplateView):
         return super().get_context_data(profile=selectors.profile_of(self.district), **kwargs)
 
 
+# The photo is received and checked outside any transaction (see sp2k.stored_files); the save owns its own.
+@method_decorator(transaction.non_atomic_requests, name="dispatch")
 class ProfileEditView(KecamatanMixin, TemplateView):
     permission_required = "districts.change_kecamatan_profile"
     template_name = "kecamatan/profile_form.html"
@@ -186,6 +190,7 @@ class InnovationDetailView(KecamatanMixin, TemplateView):
         )
 
 
+@method_decorator(transaction.non_atomic_requests, name="dispatch")
 class InnovationPhotoAddView(InnovationDetailView):
     permission_required = "districts.change_kecamatan_innovation"
     http_method_names = ["post"]

@@ -11,6 +11,7 @@ from django.db.models import Count, Prefetch, ProtectedError, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
+from django.utils.decorators import method_decorator
 from django.utils.functional import cached_property
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -318,6 +319,8 @@ class EditionExportView(EditionMixin, PermissionRequiredMixin, View):
         return response
 
 
+# The file is received and read outside any transaction; import_configuration writes in its own.
+@method_decorator(transaction.non_atomic_requests, name="dispatch")
 class EditionImportView(EditionMixin, PermissionRequiredMixin, FormView):
     permission_required = "assessments.change_edition"
     template_name = "assessments/editions/edition_import.html"

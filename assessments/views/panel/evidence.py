@@ -8,6 +8,7 @@ entry or a file exists; anonymous visitors are sent to the login page.
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.files.uploadhandler import FileUploadHandler, SkipFile
+from django.db import transaction
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -85,11 +86,16 @@ class SizeLimitUploadHandler(FileUploadHandler):
 
 
 @method_decorator(csrf_exempt, name="dispatch")
+@method_decorator(transaction.non_atomic_requests, name="dispatch")
 class UploadViewMixin:
     """Install the size limit before the request body is read, then check CSRF as usual.
 
     CSRF middleware would read the body (with the default handlers) before the view could add its
     own handler; so the view is exempted from the middleware and protected here instead.
+
+    Outside the request's transaction (``non_atomic_requests``): a slow upload is received and checked
+    holding no transaction (on SQLite it would hold the write lock and stop everyone's saves); the
+    domain function writes its rows in its own transaction.
     """
 
     limit_handler = None

@@ -5,11 +5,13 @@ import re
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.decorators import method_decorator
 from django.utils.formats import get_format
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
@@ -263,6 +265,8 @@ class StageExcelDownloadView(StageMixin, PermissionRequiredMixin, View):
         return response
 
 
+# The workbook is received and read outside any transaction; apply_upload writes in its own.
+@method_decorator(transaction.non_atomic_requests, name="dispatch")
 class StageExcelUploadView(StageMixin, PermissionRequiredMixin, FormView):
     """The Excel page: how the workbook is laid out, the download link, and the upload with its report."""
 
