@@ -167,6 +167,10 @@ MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 # Uploads above 1 MB stream to a temporary file instead of memory (evidence files go up to 20 MB or more).
 FILE_UPLOAD_MAX_MEMORY_SIZE = env.int("FILE_UPLOAD_MAX_MEMORY_SIZE", default=1024 * 1024)
 FILE_UPLOAD_TEMP_DIR = env("FILE_UPLOAD_TEMP_DIR", default=None)
+# A request's fields other than its files: 1 MB is far above any form of the portal (Django: 2.5 MB). Views
+# that take files refuse a body larger than their files at their limit plus this, before reading it
+# (sp2k/uploads.py).
+DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=1024 * 1024)
 FILE_UPLOAD_PERMISSIONS = 0o640  # stored files are data, never executable
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

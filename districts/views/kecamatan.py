@@ -19,6 +19,7 @@ from django.views.generic import RedirectView, TemplateView
 
 from assessments.domain.evidence import public_evidence_of_innovation
 from districts.domain import kecamatan as services
+from districts.domain.images import MAX_IMAGE_BYTES
 from districts.forms import (
     CatalogueFilterForm,
     DistrictProfileForm,
@@ -30,6 +31,7 @@ from districts.models import District, DistrictProfile, Innovation, InnovationPh
 from districts.queries import kecamatan as selectors
 from sp2k.files import serve_image
 from sp2k.permissions import PermissionRequiredMixin
+from sp2k.uploads import UploadLimitMixin
 
 # --- the kecamatan's own pages ---
 
@@ -79,8 +81,9 @@ class ProfileView(KecamatanMixin, TemplateView):
 
 # The photo is received and checked outside any transaction (see sp2k.stored_files); the save owns its own.
 @method_decorator(transaction.non_atomic_requests, name="dispatch")
-class ProfileEditView(KecamatanMixin, TemplateView):
+class ProfileEditView(UploadLimitMixin, KecamatanMixin, TemplateView):
     permission_required = "districts.change_kecamatan_profile"
+    upload_max_bytes = MAX_IMAGE_BYTES
     template_name = "kecamatan/profile_form.html"
 
     def get_form(self):
@@ -191,8 +194,9 @@ class InnovationDetailView(KecamatanMixin, TemplateView):
 
 
 @method_decorator(transaction.non_atomic_requests, name="dispatch")
-class InnovationPhotoAddView(InnovationDetailView):
+class InnovationPhotoAddView(UploadLimitMixin, InnovationDetailView):
     permission_required = "districts.change_kecamatan_innovation"
+    upload_max_bytes = MAX_IMAGE_BYTES
     http_method_names = ["post"]
 
     def get_permission_object(self):

@@ -34,6 +34,7 @@ from assessments.models import Aspect, Edition, Indicator, Participant
 from assessments.queries.editions import editions_visible_to
 from assessments.views import lookups
 from sp2k.permissions import PermissionRequiredMixin
+from sp2k.uploads import UploadLimitMixin
 
 
 def _error_messages(error):
@@ -321,8 +322,9 @@ class EditionExportView(EditionMixin, PermissionRequiredMixin, View):
 
 # The file is received and read outside any transaction; import_configuration writes in its own.
 @method_decorator(transaction.non_atomic_requests, name="dispatch")
-class EditionImportView(EditionMixin, PermissionRequiredMixin, FormView):
+class EditionImportView(UploadLimitMixin, EditionMixin, PermissionRequiredMixin, FormView):
     permission_required = "assessments.change_edition"
+    upload_max_bytes = services.MAX_IMPORT_BYTES
     template_name = "assessments/editions/edition_import.html"
     form_class = ConfigurationImportForm
 
