@@ -7,6 +7,8 @@ from districts.models.regions import District, Province, Regency, Village
 
 # Kecamatan names can be two letters long (Gu, Kabupaten Buton Tengah), so two is the floor.
 SEARCH_MIN_LENGTH = 2
+# Longer searches are refused before they reach the database (SQLite refuses LIKE patterns of 50,000 bytes).
+SEARCH_MAX_LENGTH = 100
 
 
 def provinces_with_counts():
@@ -61,8 +63,8 @@ def normalize_search_query(raw):
 def search_districts(query):
     """Kecamatan whose name contains ``query`` (any case): exact names first, then prefixes, then the rest.
 
-    ``query`` must already be normalised and at least ``SEARCH_MIN_LENGTH`` long. Each row carries
-    its regency and province (one query for any number of rows).
+    ``query`` must already be normalised, at least ``SEARCH_MIN_LENGTH`` and at most ``SEARCH_MAX_LENGTH``
+    long. Each row carries its regency and province (one query for any number of rows).
     """
     needle = query.upper()
     return (

@@ -78,9 +78,18 @@ class SearchView(PermissionRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         query = selectors.normalize_search_query(self.request.GET.get("q"))
+        too_long = len(query) > selectors.SEARCH_MAX_LENGTH
         context = super().get_context_data(
-            query=query, min_length=selectors.SEARCH_MIN_LENGTH, searched=False, too_short=False, **kwargs
+            query=query[: selectors.SEARCH_MAX_LENGTH],
+            min_length=selectors.SEARCH_MIN_LENGTH,
+            max_length=selectors.SEARCH_MAX_LENGTH,
+            searched=False,
+            too_short=False,
+            too_long=too_long,
+            **kwargs,
         )
+        if too_long:
+            return context
         if len(query) < selectors.SEARCH_MIN_LENGTH:
             context["too_short"] = bool(query)
             return context
