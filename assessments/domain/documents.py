@@ -568,9 +568,26 @@ def file_name(document):
 # --- verification -------------------------------------------------------------------------------
 
 
+def figures_are_public(document):
+    """Whether the public verification page may show what the document says of the results.
+
+    Documents are printed once the results are final, which may be before the province publishes them.
+    Until the edition is published, the page confirms the document (its kind, competition, number, date,
+    signatory, that it is genuine and current) and nothing of its winners, ranks or scores; once
+    published, those are public anyway and the page shows them as the document states them.
+    """
+    return document.edition.is_published
+
+
 def verification_lines(document):
     """What the document states, as (label, value) pairs for the public verification page."""
     f = document.facts
+    if not figures_are_public(document):
+        f = {
+            key: f[key]
+            for key in ("edition", "decree_number", "date", "signatory_name", "signatory_office", "stage")
+            if key in f
+        }
     lines = [(_("Document"), document.get_kind_display()), (_("Competition"), f["edition"])]
     if f.get("decree_number"):
         lines.append((_("Decree number"), f["decree_number"]))
@@ -591,8 +608,10 @@ def verification_lines(document):
 
 
 def verification_rows(document):
-    """The table a decree or recap states: its winners or its ranking."""
+    """The table a decree or recap states: its winners or its ranking (none before publication)."""
     f = document.facts
+    if not figures_are_public(document):
+        return []
     if document.kind == Document.Kind.DECREE:
         return [(w["award"], w["district"], w["regency"], score_text(w["score"])) for w in f["winners"]]
     if document.kind == Document.Kind.RECAP:

@@ -38,6 +38,7 @@ class VerifyView(PermissionRequiredMixin, TemplateView):
             document=document,
             lines=documents.verification_lines(document),
             rows=documents.verification_rows(document),
+            figures_public=documents.figures_are_public(document),
             latest=latest,
             **kwargs,
         )
