@@ -46,22 +46,22 @@ ENGINE_DEPENDENT = {
 
 def pytest_configure(config):
     config.addinivalue_line("markers", "postgres_only: needs PostgreSQL (not run on SQLite)")
+    config.addinivalue_line("markers", "sqlite_only: checks SQLite's own settings (not run on PostgreSQL)")
 
 
 def pytest_collection_modifyitems(config, items):
-    """Mark the engine-dependent tests; on SQLite, deselect (not skip) postgres_only tests: they run in the
-    PostgreSQL pass."""
+    """Mark the engine-dependent tests; deselect (not skip) the tests of the other engine: postgres_only
+    tests run in the PostgreSQL pass, sqlite_only ones in the SQLite pass."""
     from django.db import connection
 
     for item in items:
         if any(item.nodeid.startswith(prefix) for prefix in ENGINE_DEPENDENT):
             item.add_marker(pytest.mark.engine)
-    if connection.vendor == "postgresql":
-        return
-    deselected = [item for item in items if item.get_closest_marker("postgres_only")]
+    other = "sqlite_only" if connection.vendor == "postgresql" else "postgres_only"
+    deselected = [item for item in items if item.get_closest_marker(other)]
     if deselected:
         config.hook.pytest_deselected(items=deselected)
-        items[:] = [item for item in items if not item.get_closest_marker("postgres_only")]
+        items[:] = [item for item in items if not item.get_closest_marker(other)]
 
 
 @pytest.fixture(autouse=True)

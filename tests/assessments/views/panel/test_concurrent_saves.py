@@ -82,9 +82,8 @@ def test_eight_assessors_saving_at_once_all_wait_their_turn(setup):
             assert last.new_value == score.value
 
 
+@pytest.mark.sqlite_only
 def test_sqlite_runs_with_wal_a_busy_timeout_and_immediate_transactions():
-    if connection.vendor != "sqlite":
-        pytest.skip("SQLite only")
     with connection.cursor() as cursor:
         cursor.execute("PRAGMA journal_mode")
         assert cursor.fetchone()[0] == "wal"
