@@ -97,6 +97,8 @@ def parse_value(raw, indicator):
             "out_of_range",
         )
     value = Decimal(f"{sign}{whole}.{decimals or '0'}").quantize(TWO_PLACES)
+    if value.is_zero():
+        value = abs(value)  # "-0" is 0, shown without its sign
     if value < indicator.scale_min or value > indicator.scale_max:
         raise ScoringError(
             _("The score must be between %(min)s and %(max)s.")

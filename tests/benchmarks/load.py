@@ -18,6 +18,7 @@ Figures only: slow numbers never fail; a broken benchmark (or lost data) raises.
 import json
 import multiprocessing
 import os
+import re
 import shutil
 import signal
 import socket
@@ -487,7 +488,13 @@ def _send_whole(harness, path, session, content_type, body):
         while chunk := sock.recv(65536):
             answer += chunk
     status_line = answer.split(b"\r\n", 1)[0].decode()
-    return int(status_line.split()[1])
+    status = int(status_line.split()[1])
+    # The Excel upload first shows what it will change; the assessor's confirmation applies it.
+    confirm = re.search(rb'name="confirm" value="([0-9a-f]+)"', answer)
+    if status == 200 and confirm:
+        form = b"confirm=" + confirm.group(1)
+        return _send_whole(harness, path, session, "application/x-www-form-urlencoded", form)
+    return status
 
 
 def _files_in(folder):

@@ -1,5 +1,6 @@
 """Score entry screens: my sheets, one sheet (saving itself field by field), progress, history, Excel."""
 
+import hashlib
 import re
 
 from django.conf import settings
@@ -19,7 +20,7 @@ from django.views.generic import FormView, TemplateView, View
 
 from assessments.domain import scoring
 from assessments.domain.conflicts import has_conflict
-from assessments.domain.spreadsheets import apply_upload, build_workbook
+from assessments.domain.spreadsheets import CLEAR_MARK, apply_changes, build_workbook, check_upload, instructions
 from assessments.forms.sheets import ExcelUploadForm, ReopenForm, ScoreSaveForm
 from assessments.models import Assignment, Indicator, Participant, ScoreChange, ScoreSheet, SheetEvent
 from assessments.queries import sheets
@@ -275,15 +276,54 @@ class StageExcelUploadView(StageMixin, PermissionRequiredMixin, FormView):
     form_class = ExcelUploadForm
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(stage=self.stage, **kwargs)
+        return super().get_context_data(stage=self.stage, instructions=instructions(), clear_mark=CLEAR_MARK, **kwargs)
+
+    @property
+    def session_key(self):
+        return f"sp2k-excel-changes-{self.stage.pk}"
+
+    def post(self, request, *args, **kwargs):
+        if "confirm" in request.POST or "cancel" in request.POST:
+            return self.confirm(request)
+        return super().post(request, *args, **kwargs)
 
     def form_valid(self, form):
-        report = apply_upload(self.stage, self.request.user, form.cleaned_data["file"], ip=client_ip(self.request))
+        """Read the workbook and show what it changes; the change set waits in the session, signed."""
+        report = check_upload(self.stage, self.request.user, form.cleaned_data["file"])
+        if not report.ok:
+            return self.render_to_response(self.get_context_data(form=form, report=report), status=422)
+        if not report.changes:
+            messages.info(
+                self.request, _("The workbook changes nothing (%(rows)s rows checked).") % {"rows": report.rows}
+            )
+            return redirect(reverse("assessments:my_sheets"))
+        self.request.session[self.session_key] = report.token
+        return self.render_to_response(
+            self.get_context_data(form=form, preview=report, confirm=changes_digest(report.token))
+        )
+
+    def confirm(self, request):
+        """Apply the change set the assessor saw (the digest says which), or drop it."""
+        token = request.session.get(self.session_key)
+        if "cancel" in request.POST:
+            request.session.pop(self.session_key, None)
+            messages.info(request, _("The upload was cancelled: nothing was saved."))
+            return redirect(request.path)
+        if not token or request.POST.get("confirm") != changes_digest(token):
+            messages.error(request, _("This preview has expired; upload the workbook again."))
+            return redirect(request.path)
+        request.session.pop(self.session_key, None)
+        report = apply_changes(self.stage, request.user, token, ip=client_ip(request))
         if report.ok:
             messages.success(
-                self.request,
+                request,
                 _("The workbook was applied: %(rows)s rows checked, %(changed)s scores changed.")
                 % {"rows": report.rows, "changed": report.changed},
             )
             return redirect(reverse("assessments:my_sheets"))
-        return self.render_to_response(self.get_context_data(form=form, report=report), status=422)
+        return self.render_to_response(self.get_context_data(form=self.form_class(), report=report), status=422)
+
+
+def changes_digest(token):
+    """A short fingerprint of a change set: the confirmation names the preview it confirms."""
+    return hashlib.sha256(token.encode()).hexdigest()[:32]

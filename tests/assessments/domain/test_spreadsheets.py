@@ -25,14 +25,17 @@ def download(client, setup):
     return load_workbook(io.BytesIO(response.content))
 
 
-def upload(client, setup, workbook=None, data=None, name="nilai.xlsx"):
+def upload(client, setup, workbook=None, data=None, name="nilai.xlsx", confirm=True):
     if workbook is not None:
         buffer = io.BytesIO()
         workbook.save(buffer)
         data = buffer.getvalue()
-    return client.post(
-        reverse("assessments:stage_excel_upload", args=[setup.stage.pk]), {"file": SimpleUploadedFile(name, data)}
-    )
+    url = reverse("assessments:stage_excel_upload", args=[setup.stage.pk])
+    response = client.post(url, {"file": SimpleUploadedFile(name, data)})
+    if confirm and response.status_code == 200 and response.context and response.context.get("preview"):
+        # The upload shows what it will change; the assessor confirms.
+        response = client.post(url, {"confirm": response.context["confirm"]})
+    return response
 
 
 def rows_of(workbook):
