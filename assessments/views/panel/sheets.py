@@ -20,13 +20,21 @@ from django.views.generic import FormView, TemplateView, View
 
 from assessments.domain import scoring
 from assessments.domain.conflicts import has_conflict
-from assessments.domain.spreadsheets import CLEAR_MARK, apply_changes, build_workbook, check_upload, instructions
+from assessments.domain.spreadsheets import (
+    CLEAR_MARK,
+    MAX_UPLOAD_BYTES,
+    apply_changes,
+    build_workbook,
+    check_upload,
+    instructions,
+)
 from assessments.forms.sheets import ExcelUploadForm, ReopenForm, ScoreSaveForm
 from assessments.models import Assignment, Indicator, Participant, ScoreChange, ScoreSheet, SheetEvent
 from assessments.queries import sheets
 from assessments.views import lookups
 from assessments.views.lookups import ParticipantMixin, StageMixin
 from sp2k.permissions import PermissionRequiredMixin
+from sp2k.uploads import UploadLimitMixin
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -268,10 +276,11 @@ class StageExcelDownloadView(StageMixin, PermissionRequiredMixin, View):
 
 # The workbook is received and read outside any transaction; apply_upload writes in its own.
 @method_decorator(transaction.non_atomic_requests, name="dispatch")
-class StageExcelUploadView(StageMixin, PermissionRequiredMixin, FormView):
+class StageExcelUploadView(UploadLimitMixin, StageMixin, PermissionRequiredMixin, FormView):
     """The Excel page: how the workbook is laid out, the download link, and the upload with its report."""
 
     permission_required = "assessments.use_stage_excel"
+    upload_max_bytes = MAX_UPLOAD_BYTES
     template_name = "assessments/sheets/excel.html"
     form_class = ExcelUploadForm
 
