@@ -138,7 +138,7 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 # The client address behind the deployment's reverse proxies (sp2k/client_address.py, django-ipware):
 # PROXY_COUNT proxies, each appending to X-Forwarded-For (0: reached directly, the header is ignored);
 # TRUSTED_PROXIES: the addresses or networks the last proxy connects from (empty: any). The lock-out,
-# the throttles use it. (AXES_PROXY_COUNT is the earlier name of PROXY_COUNT.)
+# the throttles and the score history use it. (AXES_PROXY_COUNT is the earlier name of PROXY_COUNT.)
 PROXY_COUNT = env.int("PROXY_COUNT", default=env.int("AXES_PROXY_COUNT", default=0))
 TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
 AXES_CLIENT_IP_CALLABLE = "sp2k.client_address.client_ip"

@@ -33,6 +33,7 @@ from assessments.models import Assignment, Indicator, Participant, ScoreChange, 
 from assessments.queries import sheets
 from assessments.views import lookups
 from assessments.views.lookups import ParticipantMixin, StageMixin
+from sp2k import client_address
 from sp2k.permissions import PermissionRequiredMixin
 from sp2k.uploads import UploadLimitMixin
 
@@ -40,7 +41,8 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def client_ip(request):
-    return request.META.get("REMOTE_ADDR") or None
+    """The assessor's address for the score history, behind the declared proxies (sp2k.client_address)."""
+    return client_address.client_ip(request)
 
 
 class MySheetsView(PermissionRequiredMixin, TemplateView):
