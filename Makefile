@@ -59,7 +59,7 @@ lint: venv
 	$(VENV)/bin/lint-imports
 
 messages: venv
-	$(PY) manage.py makemessages -l id --ignore '.venv/*' --ignore 'tests/*'
+	$(PY) manage.py makemessages -l id --no-obsolete --ignore '.venv/*' --ignore 'tests/*'
 	$(PY) manage.py compilemessages --ignore '.venv/*'
 
 clean:
