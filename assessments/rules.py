@@ -49,8 +49,9 @@ manages_edition = is_superuser | is_edition_admin
 rules.add_perm("assessments.manage_editions", is_superuser | is_province_admin)
 rules.add_perm("assessments.view_edition", manages_edition | is_edition_assessor)
 rules.add_perm("assessments.change_edition", manages_edition)
-# The competitions menu and list: admins of a province and assessors (their own editions only).
-rules.add_perm("assessments.view_edition_list", is_superuser | is_province_admin | is_assessor)
+# The competitions menu and list: admins of a province, assessors (their own editions only) and regency
+# admins (their province's announced editions, each leading to its nominations).
+rules.add_perm("assessments.view_edition_list", is_superuser | is_province_admin | is_assessor | is_regency_admin)
 # Object: the Province (or its code) the new edition belongs to.
 rules.add_perm("assessments.create_edition_in_province", is_superuser | is_admin_of_province)
 rules.add_perm("assessments.move_edition", manages_edition)

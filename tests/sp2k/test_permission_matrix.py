@@ -126,7 +126,7 @@ EXPECTED = {
     "catalogue:photo": ALL,  # a photo of the published innovation
     "catalogue:photo [unpublished]": SEES_KECAMATAN,
     # editions and criteria
-    "assessments:edition_list": "l ff ff oooo oo",  # the outside assessor sees an empty list
+    "assessments:edition_list": "l ff oo oooo oo",  # outside assessor: an empty list; regency: its province
     "assessments:edition_create": ANY_PROVINCE_ADMIN,
     "assessments:edition_detail": "l ff ff oonn on",
     "assessments:edition_transition": PROVINCE_ADMIN,
