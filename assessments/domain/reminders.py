@@ -19,7 +19,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from assessments.domain.conflicts import without_conflicts
-from assessments.models import Assignment, Edition, ReminderLog, ScoreSheet, Stage
+from assessments.models import Assignment, Edition, ReminderLog, ScoreSheet, Stage, StageAdvance
 
 
 @dataclass
@@ -35,15 +35,19 @@ class Reminder:
 
 
 def unfinished_assignments(edition=None, stage=None, stages=None):
-    """Assignments without conflict whose sheet is missing or a draft, in editions under assessment."""
+    """Assignments without conflict whose sheet is missing or a draft, in stages still open for scoring
+    (editions under assessment; not a stage whose shortlist went on: its scores are frozen)."""
     submitted = ScoreSheet.objects.filter(
         stage=OuterRef("stage"),
         assessor=OuterRef("assessor"),
         participant=OuterRef("participant"),
         status=ScoreSheet.Status.SUBMITTED,
     )
-    qs = without_conflicts(Assignment.objects.filter(stage__edition__state__in=Edition.SCORING_STATES)).exclude(
-        Exists(submitted)
+    advanced = StageAdvance.objects.filter(from_stage=OuterRef("stage"), reverted_at__isnull=True)
+    qs = (
+        without_conflicts(Assignment.objects.filter(stage__edition__state__in=Edition.SCORING_STATES))
+        .exclude(Exists(submitted))
+        .exclude(Exists(advanced))
     )
     if edition is not None:
         qs = qs.filter(stage__edition=edition)

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from assessments.domain import assignments, reminders
-from assessments.models import Assignment, Conflict, Edition, ReminderLog, ScoreSheet
+from assessments.models import Assignment, Conflict, Edition, ReminderLog, ScoreSheet, StageAdvance
 from sp2k.accounts.models import Role
 
 
@@ -146,4 +146,14 @@ def test_reminders_are_a_post(client, running, province_admin):
     desk, *_people = running
     client.force_login(province_admin)
     assert client.get(reverse("assessments:send_reminders", args=[desk.edition.pk])).status_code == 405
+    assert mail.outbox == []
+
+
+def test_a_stage_whose_shortlist_went_on_is_no_longer_reminded(running, participants, province_admin):
+    """Its scores are frozen by the advance: a reminder to submit would ask for what cannot be done."""
+    desk, assessor, other = running
+    assert reminders.unfinished_assignments(stage=desk).exists()
+    StageAdvance.objects.create(from_stage=desk, count=5, by=province_admin)
+    assert not reminders.unfinished_assignments(stage=desk).exists()
+    assert reminders.send_reminders(edition=desk.edition) == 0
     assert mail.outbox == []
