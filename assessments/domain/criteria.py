@@ -14,15 +14,17 @@ Each write locks the edition's or stage's row and reads the stored values under 
 what is checked is what is changed.
 """
 
+from decimal import Decimal
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
-from assessments.models import Aspect, Edition, Indicator, Stage
+from assessments.models import Aspect, Edition, Indicator, RubricLevel, Stage
 
 # The edition settings that decide how the assessors' scores become the ranking.
-FORMULA_FIELDS = ("aggregation", "final_score", "tie_break_aspect")
+FORMULA_FIELDS = ("aggregation", "final_score", "tie_break_aspect", "tie_break_previous_stage")
 # A stage's fields that are part of its criteria (the weight enters the final score).
 STAGE_CRITERIA_FIELDS = ("weight", "order", "edition_id")
 
@@ -74,6 +76,36 @@ def _locked_stage(pk):
     return stage
 
 
+def plain_number(value):
+    """A number as people write it: 40, 33.33, 0.5 (never 4E+1 nor 40.00)."""
+    return f"{Decimal(value).normalize():f}"
+
+
+# --- the tie-break rule ---
+
+
+def tie_break_aspect_names(edition):
+    """The names of the edition's aspects (over all its stages), in stage and aspect order, each once."""
+    names = (
+        Aspect.objects.filter(stage__edition=edition).order_by("stage__order", "order").values_list("name", flat=True)
+    )
+    return list(dict.fromkeys(names))
+
+
+def tie_break_problem(edition, names=None):
+    """A message when the edition's tie-break aspect names no aspect of the edition (a typo, or an aspect
+    removed or renamed since), else None."""
+    name = edition.tie_break_aspect
+    if not name:
+        return None
+    if name in (tie_break_aspect_names(edition) if names is None else names):
+        return None
+    return _(
+        "The tie-break aspect “%(name)s” is not an aspect of this edition (any more): choose one of its aspects "
+        "in the settings."
+    ) % {"name": name}
+
+
 def _changed(instance, stored, fields):
     return [name for name in fields if getattr(instance, name) != getattr(stored, name)]
 
@@ -95,6 +127,10 @@ def check_edition_settings(edition):
         require_settings_editable(stored)
     if set(changed) & set(FORMULA_FIELDS):
         require_edition_criteria_editable(stored)
+        if "tie_break_aspect" in changed:
+            problem = tie_break_problem(edition)
+            if problem:
+                raise ValidationError({"tie_break_aspect": problem}, code="tie_break_aspect")
     return changed
 
 
@@ -207,3 +243,90 @@ def delete_criterion(item):
             _locked_stage(stage.pk)
         check_criterion(item)
         item.delete()
+
+
+# --- a rubric as a whole ---
+
+
+def rubric_level_problems(levels, low, high, where):
+    """Problems of a rubric's levels: whole distinct values, each labelled, covering the scale without a gap.
+
+    ``levels`` are dictionaries with ``value`` and ``label``; ``low``/``high`` the indicator's scale (None
+    when not known). A score on a rubric is one of its levels: a 1–5 rubric with levels 1 and 2 only could
+    never score above 25 %, so every whole number from the lowest to the highest score must be a level.
+    """
+    errors = []
+    if len(levels) < 2:
+        errors.append(_("%(where)s: a rubric needs at least two levels.") % {"where": where})
+    seen = set()
+    for level in levels:
+        if not isinstance(level, dict):
+            errors.append(_("%(where)s: a rubric level is not a level.") % {"where": where})
+            continue
+        value = level.get("value")
+        if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+            errors.append(
+                _("%(where)s: rubric level %(value)r is not a whole number.") % {"where": where, "value": value}
+            )
+            continue
+        if value in seen:
+            errors.append(_("%(where)s: rubric level %(value)s appears twice.") % {"where": where, "value": value})
+        seen.add(value)
+        if low is not None and high is not None and not low <= value <= high:
+            errors.append(
+                _("%(where)s: rubric level %(value)s lies outside the scale %(low)s–%(high)s.")
+                % {"where": where, "value": value, "low": plain_number(low), "high": plain_number(high)}
+            )
+        if not isinstance(level.get("label"), str) or not level["label"].strip():
+            errors.append(_("%(where)s: rubric level %(value)s has no label.") % {"where": where, "value": value})
+    if low is None or high is None or errors:
+        return errors
+    if low != int(low) or high != int(high):
+        errors.append(
+            _("%(where)s: a rubric's lowest and highest scores must be whole numbers (the levels' scores).")
+            % {"where": where}
+        )
+        return errors
+    missing = [value for value in range(int(low), int(high) + 1) if value not in seen]
+    if missing:
+        errors.append(
+            _(
+                "%(where)s: the levels must cover the whole scale %(low)s–%(high)s, one level per score; "
+                "missing: %(missing)s. Add the missing levels or change the lowest and highest scores."
+            )
+            % {
+                "where": where,
+                "low": plain_number(low),
+                "high": plain_number(high),
+                "missing": ", ".join(map(str, missing)),
+            }
+        )
+    return errors
+
+
+def save_indicator(indicator, levels=(), deleted_levels=()):
+    """Save an indicator with its rubric levels as a whole, while its stage is editable.
+
+    ``levels`` are the RubricLevel rows to save (new or changed), ``deleted_levels`` those to remove.
+    Once written, the indicator's stored levels are checked together (``rubric_level_problems``): a rubric
+    whose levels leave a gap or do not reach its lowest or highest score is refused, and nothing is
+    saved. A numeric indicator keeps no level.
+    """
+    with transaction.atomic():
+        save_criterion(indicator)
+        for level in deleted_levels:
+            if level.pk is not None:
+                delete_criterion(level)
+        for level in levels:
+            level.indicator = indicator
+            save_criterion(level)
+        stored = list(RubricLevel.objects.filter(indicator=indicator).values("value", "label"))
+        if indicator.scale == Indicator.Scale.RUBRIC:
+            problems = rubric_level_problems(stored, indicator.scale_min, indicator.scale_max, _("Rubric"))
+        elif stored:
+            problems = [_("A numeric indicator has no rubric levels: remove them or choose rubric.")]
+        else:
+            problems = []
+        if problems:
+            raise ValidationError(problems, code="rubric_levels")
+    return indicator

@@ -105,9 +105,13 @@ def confirmed_awards(edition):
 
 def _decree_of(edition):
     try:
-        return edition.decree
+        decree = edition.decree
     except Decree.DoesNotExist:
-        raise ValidationError(_("Enter the decree's number, date and signatory first.")) from None
+        decree = None
+    # A set-up copied from last year has no number nor date until this year's are entered.
+    if decree is None or not decree.number or decree.date is None:
+        raise ValidationError(_("Enter the decree's number, date and signatory first."))
+    return decree
 
 
 def _edition_facts(edition):

@@ -20,7 +20,18 @@ from django.utils.translation import gettext as _
 
 from assessments.domain import criteria
 from assessments.domain.configuration import EDITION_FIELDS, apply_configuration, create_edition, export_configuration
-from assessments.models import Edition, EditionTransition, Indicator, Score, Stage, StageEntry
+from assessments.domain.criteria import rubric_level_problems
+from assessments.models import (
+    Aspect,
+    AwardCategory,
+    Decree,
+    Edition,
+    EditionTransition,
+    Indicator,
+    Score,
+    Stage,
+    StageEntry,
+)
 
 FORMAT = "sp2k-edition/1"
 HUNDRED = Decimal(100)
@@ -85,10 +96,17 @@ def _list(value):
     return value if isinstance(value, list) else []
 
 
-def _number(value):
-    """A decimal without trailing zeros: 100, 33.33."""
-    value = Decimal(value).normalize()
-    return f"{value:f}"
+def _aspect_names(data):
+    return {
+        aspect.get("name")
+        for stage in _list(data.get("stages"))
+        if isinstance(stage, dict)
+        for aspect in _list(stage.get("aspects"))
+        if isinstance(aspect, dict)
+    }
+
+
+_number = criteria.plain_number  # a decimal without trailing zeros: 100, 33.33
 
 
 # --- reads ---
@@ -147,7 +165,87 @@ def copy_edition(source, name, year):
         stage["ends_on"] = _shift_year(stage["ends_on"], years)
     if Edition.objects.filter(province_id=source.province_id, name=name).exists():
         raise ValidationError({"name": _("An edition of this name already exists in the province.")})
-    return create_edition(source.province, name, year, data, copied_from=source)
+    with transaction.atomic():
+        edition = create_edition(source.province, name, year, data, copied_from=source)
+        AwardCategory.objects.bulk_create(
+            AwardCategory(edition=edition, order=category.order, name=category.name, rank=category.rank)
+            for category in source.award_categories.order_by("order")
+        )
+        _copy_decree(source, edition)
+    return edition
+
+
+def _replace_year(text, old, new):
+    return text.replace(str(old), str(new)) if old != new else text
+
+
+def _copy_decree(source, edition):
+    """The decree's set-up carried to the new year: title (its year changed), place, signatory, paper size,
+    Menimbang, Mengingat and the prize amounts.
+
+    The number and the date of signing are not carried: a decree of a new year gets its own number and
+    date, entered before it can be printed (``documents`` refuses a decree without them). The form shows
+    last year's number as the pattern to follow.
+    """
+    old = Decree.objects.filter(edition=source).first()
+    if old is None:
+        return None
+    return Decree.objects.create(
+        edition=edition,
+        number="",
+        date=None,
+        title=_replace_year(old.title, source.year, edition.year),
+        place=old.place,
+        signatory_office=old.signatory_office,
+        signatory_name=old.signatory_name,
+        considerations=list(old.considerations),
+        legal_bases=list(old.legal_bases),
+        amounts=dict(old.amounts),
+        page_size=old.page_size,
+    )
+
+
+def deletion_problems(edition):
+    """Why the edition cannot be deleted (empty when it can): only a draft that nobody has used yet."""
+    problems = []
+    if not edition.is_draft:
+        problems.append(
+            _("Only a draft edition can be deleted; this one has been opened (%(state)s).")
+            % {"state": edition.get_state_display()}
+        )
+    if edition.participants.exists():
+        problems.append(_("Kecamatan have been nominated for this edition."))
+    if edition.has_scores():
+        problems.append(_("This edition already has scores."))
+    if edition.documents.exists():
+        problems.append(_("Documents have been printed for this edition."))
+    return problems
+
+
+def deletion_summary(edition):
+    """What deleting the edition removes, for the confirmation page: counts of its set-up."""
+    return {
+        "stages": edition.stages.count(),
+        "aspects": Aspect.objects.filter(stage__edition=edition).count(),
+        "indicators": Indicator.objects.filter(aspect__stage__edition=edition).count(),
+        "award_categories": edition.award_categories.count(),
+        "assessors": edition.assessors.count(),
+        "decree": Decree.objects.filter(edition=edition).exists(),
+    }
+
+
+def delete_edition(edition):
+    """Delete a draft edition made by mistake, with its set-up (stages, criteria, awards, decree).
+
+    Refused (ValidationError, nothing deleted) once it left the draft state, once a kecamatan was
+    nominated, a score given or a document printed: from then on it is part of the record.
+    """
+    with transaction.atomic():
+        locked = Edition.objects.select_for_update().get(pk=edition.pk)
+        problems = deletion_problems(locked)
+        if problems:
+            raise ValidationError(problems, code="not_deletable")
+        locked.delete()
 
 
 def suggested_copy_name(source, year):
@@ -282,6 +380,13 @@ def validate_configuration(data):
             )
     if "tie_break_aspect" in data and not isinstance(data["tie_break_aspect"], str):
         errors.append(_("tie_break_aspect must be text."))
+    elif data.get("tie_break_aspect") and data["tie_break_aspect"] not in _aspect_names(data):
+        errors.append(
+            _("tie_break_aspect: “%(name)s” is not the name of an aspect of this configuration.")
+            % {"name": data["tie_break_aspect"]}
+        )
+    if "tie_break_previous_stage" in data and not isinstance(data["tie_break_previous_stage"], bool):
+        errors.append(_("tie_break_previous_stage must be true or false."))
     unknown = set(data) - {"format", "name", "year", "stages", *EDITION_FIELDS}
     if unknown:
         errors.append(_("Unknown fields: %(fields)s.") % {"fields": ", ".join(sorted(map(str, unknown)))})
@@ -412,35 +517,6 @@ def _check_indicator(indicator, where):
         errors.append(_("%(where)s: a numeric indicator has no rubric levels.") % {"where": where})
     if scale == Indicator.Scale.RUBRIC:
         errors += rubric_level_problems(levels, low, high, where)
-    return errors
-
-
-def rubric_level_problems(levels, low, high, where):
-    """Problems of a rubric's levels: at least two, whole distinct values on the scale, each labelled."""
-    errors = []
-    if len(levels) < 2:
-        errors.append(_("%(where)s: a rubric needs at least two levels.") % {"where": where})
-    seen = set()
-    for level in levels:
-        if not isinstance(level, dict):
-            errors.append(_("%(where)s: a rubric level is not a level.") % {"where": where})
-            continue
-        value = level.get("value")
-        if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-            errors.append(
-                _("%(where)s: rubric level %(value)r is not a whole number.") % {"where": where, "value": value}
-            )
-            continue
-        if value in seen:
-            errors.append(_("%(where)s: rubric level %(value)s appears twice.") % {"where": where, "value": value})
-        seen.add(value)
-        if low is not None and high is not None and not low <= value <= high:
-            errors.append(
-                _("%(where)s: rubric level %(value)s lies outside the scale %(low)s–%(high)s.")
-                % {"where": where, "value": value, "low": _number(low), "high": _number(high)}
-            )
-        if not isinstance(level.get("label"), str) or not level["label"].strip():
-            errors.append(_("%(where)s: rubric level %(value)s has no label.") % {"where": where, "value": value})
     return errors
 
 

@@ -32,6 +32,9 @@ Choices (shown to users in the explanation page):
   (or has no counted sheet in) counting 0; or the last stage's score only (those who did not reach
   it get no final score and no rank).
 - Ties: scores are compared at 4 decimals. Order: score, then (final ranking) the last stage's score,
+  then, when ``edition.tie_break_previous_stage`` is set, the previous stage's score (for the final
+  ranking the stage before the last, for a stage ranking the stage before it: with "last stage only"
+  the last stage's score is the final score itself, and the earlier stage is what a province compares),
   then the combined score (mean over the counted sheets, 0–100) on the aspect named
   ``edition.tie_break_aspect`` — in the stage being ranked, or for the final ranking the latest stage
   that has an aspect of that name. What is still equal shares the rank (1, 2, 2, 4).
@@ -380,28 +383,41 @@ def _participants(ids):
     )
 
 
+def previous_stage(stage):
+    """The stage before ``stage`` in its edition (by order), or None for the first."""
+    return Stage.objects.filter(edition_id=stage.edition_id, order__lt=stage.order).order_by("-order").first()
+
+
 def stage_ranking_sql(stage):
     """The SQL and parameters of a stage's ranking (one row per participant of the stage)."""
     edition = stage.edition
-    ctes, params = _stats_ctes({"stage": stage}, edition.tie_break_aspect, edition.aggregation)
+    before = previous_stage(stage) if edition.tie_break_previous_stage else None
+    stage_filter = {"stage_id__in": [before.pk, stage.pk]} if before else {"stage": stage}
+    ctes, params = _stats_ctes(stage_filter, edition.tie_break_aspect, edition.aggregation)
     base_sql, base_params = stage_participants(stage).values("id").order_by().query.sql_with_params()
+    previous_join, previous_params = "", []
+    if before:
+        previous_join = "LEFT JOIN stats prev ON prev.participant_id = base.id AND prev.stage_id = %s"
+        previous_params = [before.pk]
     sql = f"""
     WITH {ctes},
     base AS ({base_sql}),
     scored AS (
         SELECT base.id AS participant_id, stats.n_sheets, stats.mean, stats.median, stats.trimmed,
                stats.z_mean, stats.std, stats.low, stats.high, stats.outliers, stats.score,
-               ROUND(CAST(stats.aspect_score AS NUMERIC), 4) AS aspect_score
+               ROUND(CAST(stats.aspect_score AS NUMERIC), 4) AS aspect_score,
+               {"prev.score" if before else "NULL"} AS previous_score
         FROM base LEFT JOIN stats ON stats.participant_id = base.id AND stats.stage_id = %s
+        {previous_join}
     )
     SELECT scored.*,
            RANK() OVER (ORDER BY CASE WHEN score IS NULL THEN 1 ELSE 0 END, score DESC,
-                        COALESCE(aspect_score, -1) DESC) AS rank,
-           COUNT(*) OVER (PARTITION BY score, aspect_score) AS same_all,
+                        COALESCE(previous_score, -1) DESC, COALESCE(aspect_score, -1) DESC) AS rank,
+           COUNT(*) OVER (PARTITION BY score, previous_score, aspect_score) AS same_all,
            COUNT(*) OVER (PARTITION BY score) AS same_score
     FROM scored
     ORDER BY rank"""  # noqa: S608 - ORM-made SQL and fixed text; every value is a parameter
-    return sql, [*params, *base_params, stage.pk]
+    return sql, [*params, *base_params, stage.pk, *previous_params]
 
 
 def stage_ranking(stage):
@@ -461,7 +477,8 @@ def tie_break_stage(edition, stages):
 def final_ranking(edition):
     """The edition's final ranking of its accepted participants (4 queries).
 
-    Ordered by the final score, then the last stage's score, then the tie-break aspect's score.
+    Ordered by the final score, then the last stage's score, then (when chosen) the previous stage's score,
+    then the tie-break aspect's score.
     """
     stages = list(edition.stages.order_by("order"))
     if not stages:
@@ -476,6 +493,8 @@ def final_ranking(edition):
     if tb_stage:
         tb_sql = f"MAX(CASE WHEN stage_id = {int(tb_stage.pk)} THEN ROUND(CAST(aspect_score AS NUMERIC), 4) END)"
     last = f"s_{len(stages) - 1}"
+    # The previous stage's score breaks a tie left by the last stage's (a NULL column when not chosen).
+    previous = f"s_{len(stages) - 2}" if edition.tie_break_previous_stage and len(stages) > 1 else "NULL"
     if edition.final_score == Edition.FinalScore.LAST_STAGE:
         final_sql = last
     else:
@@ -502,8 +521,9 @@ def final_ranking(edition):
     )
     SELECT scored.*,
            RANK() OVER (ORDER BY CASE WHEN final IS NULL THEN 1 ELSE 0 END, final DESC,
-                        COALESCE({last}, -1) DESC, COALESCE(aspect_score, -1) DESC) AS rank,
-           COUNT(*) OVER (PARTITION BY final, {last}, aspect_score) AS same_all,
+                        COALESCE({last}, -1) DESC, COALESCE({previous}, -1) DESC,
+                        COALESCE(aspect_score, -1) DESC) AS rank,
+           COUNT(*) OVER (PARTITION BY final, {last}, {previous}, aspect_score) AS same_all,
            COUNT(*) OVER (PARTITION BY final) AS same_score
     FROM scored
     ORDER BY rank, {unranked_order}"""  # noqa: S608 - ORM-made SQL and fixed text; every value is a parameter

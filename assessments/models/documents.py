@@ -26,14 +26,16 @@ class Decree(models.Model):
         F4 = "F4", _("F4 (215 × 330 mm)")
 
     edition = models.OneToOneField(Edition, models.CASCADE, related_name="decree", verbose_name=_("edition"))
-    number = models.CharField(_("number"), max_length=100, help_text=_("E.g. 188/966/KPTS/013/2022."))
+    # Number and date are empty in a decree set-up copied from last year until the new ones are entered:
+    # a decree cannot be printed without them (``domain.documents``).
+    number = models.CharField(_("number"), max_length=100, blank=True, help_text=_("E.g. 188/966/KPTS/013/2022."))
     title = models.TextField(
         _("title (TENTANG)"),
         max_length=500,
         help_text=_("E.g. Penetapan Juara Sinergitas Penyelenggaraan Pemerintahan di Kecamatan ... Tahun 2022."),
     )
     place = models.CharField(_("place of signing"), max_length=100, default="Surabaya")
-    date = models.DateField(_("date of signing"))
+    date = models.DateField(_("date of signing"), null=True, blank=True)
     signatory_office = models.CharField(_("signatory's office"), max_length=200, default="GUBERNUR JAWA TIMUR")
     signatory_name = models.CharField(_("signatory's name"), max_length=200)
     considerations = models.JSONField(_("considerations (Menimbang)"), default=list, blank=True)

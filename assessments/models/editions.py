@@ -83,6 +83,14 @@ class Edition(models.Model):
         blank=True,
         help_text=_("After the last stage's score, ties are broken by the higher score on the aspect of this name."),
     )
+    tie_break_previous_stage = models.BooleanField(
+        _("tie-break by the previous stage's score"),
+        default=False,
+        help_text=_(
+            "After the last stage's score, ties are broken by the higher score in the stage before it "
+            "(before the tie-break aspect, if any)."
+        ),
+    )
     nomination_quota = models.PositiveSmallIntegerField(
         _("nominations per regency"), default=1, validators=[MinValueValidator(1)]
     )
