@@ -46,10 +46,26 @@ class DecreeForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.award_names = list(award_names)
         decree = self.instance
+        # Optional in the model (a set-up copied from last year waits for them), required to save here.
+        self.fields["number"].required = True
+        self.fields["date"].required = True
+        previous = self._previous_number()
+        if previous and not decree.number:
+            self.fields["number"].help_text = _(
+                "This year's number. Last year's was %(number)s: keep its pattern, change what is new."
+            ) % {"number": previous}
         if decree.pk:
             self.fields["considerations_text"].initial = "\n".join(decree.considerations)
             self.fields["legal_bases_text"].initial = "\n".join(decree.legal_bases)
             self.fields["amounts_text"].initial = "\n".join(f"{k} = {v}" for k, v in decree.amounts.items())
+
+    def _previous_number(self):
+        """The number of the decree of the edition this one was copied from, if any."""
+        edition = self.instance.edition if self.instance.edition_id else None
+        source = edition.copied_from if edition is not None else None
+        if source is None:
+            return ""
+        return Decree.objects.filter(edition=source).values_list("number", flat=True).first() or ""
 
     def clean_amounts_text(self):
         amounts = {}

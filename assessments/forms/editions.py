@@ -2,9 +2,11 @@
 
 from django import forms
 from django.forms import inlineformset_factory
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from assessments.domain.configuration import EDITION_FIELDS
+from assessments.domain.criteria import tie_break_aspect_names, tie_break_problem
 from assessments.domain.editions import copy_sources, rubric_level_problems, suggested_copy_name, weight_total
 from assessments.models import Aspect, Edition, Indicator, RubricLevel, Stage
 from districts.forms import WholeNumberField
@@ -55,7 +57,8 @@ class EditionCreateForm(forms.ModelForm):
 
     class Meta:
         model = Edition
-        fields = ["name", "year", *SETTINGS_FIELDS]
+        # No tie-break aspect yet: a new edition has no aspect to choose from (it is chosen in the settings).
+        fields = ["name", "year", *[name for name in SETTINGS_FIELDS if name != "tie_break_aspect"]]
         field_classes = WHOLE_NUMBER_FIELDS
 
     clean_nomination_quota = _clean_quota
@@ -109,11 +112,57 @@ class EditionSettingsForm(forms.ModelForm):
         fields = ["name", *SETTINGS_FIELDS]
         field_classes = WHOLE_NUMBER_FIELDS
 
+    tie_break_aspect = forms.ChoiceField(
+        label=capfirst(Edition._meta.get_field("tie_break_aspect").verbose_name),
+        required=False,
+        help_text=_(
+            "After the last stage's score (and the previous stage's, if chosen below), ties are broken by the "
+            "higher score on this aspect."
+        ),
+    )
+
     clean_nomination_quota = _clean_quota
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.aspect_names = tie_break_aspect_names(self.instance)
+        choices = [("", _("— none: equal scores share the rank —"))] + [(name, name) for name in self.aspect_names]
+        current = self.instance.tie_break_aspect
+        if current and current not in self.aspect_names:
+            # Shown as it is, so that the admin sees what is stored; saving it again is refused.
+            choices.append((current, _("%(name)s (not an aspect of this edition)") % {"name": current}))
+        self.fields["tie_break_aspect"].choices = choices
+        self.order_fields(["name", *SETTINGS_FIELDS])
 
     def clean_name(self):
         _unique_name(self.instance.province_id, self.cleaned_data["name"], exclude_pk=self.instance.pk)
         return self.cleaned_data["name"]
+
+    def clean_tie_break_aspect(self):
+        name = self.cleaned_data["tie_break_aspect"]
+        # A stale choice can stay only while the formula is locked (the domain refuses any change then).
+        if name and name not in self.aspect_names and self.instance.criteria_editable:
+            edition = Edition(tie_break_aspect=name)
+            raise forms.ValidationError(tie_break_problem(edition, self.aspect_names))
+        return name
+
+
+class CriteriaCopyForm(forms.Form):
+    source = forms.ModelChoiceField(
+        queryset=Stage.objects.none(),
+        label=_("Copy the criteria of"),
+        help_text=_("Its aspects, indicators and rubric levels replace this stage's; the stage's own settings stay."),
+    )
+    confirm = forms.BooleanField(
+        label=_("I understand that this stage's current aspects and indicators are replaced."),
+    )
+
+    def __init__(self, *args, sources, replaces=True, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["source"].queryset = sources
+        if not replaces:  # the stage has no criteria yet: nothing to confirm
+            del self.fields["confirm"]
+        self.fields["source"].label_from_instance = lambda stage: f"{stage.edition.name} · {stage.order}. {stage.name}"
 
 
 class ConfigurationImportForm(forms.Form):
@@ -225,6 +274,7 @@ RubricLevelFormSet = inlineformset_factory(
     formset=BaseRubricLevelFormSet,
     fields=["value", "label", "description"],
     widgets={"description": forms.Textarea(attrs={"rows": 2})},
-    extra=2,
+    # One empty row; "Add a level" (static/js/formset.js) adds as many as the scale needs.
+    extra=1,
     can_delete=True,
 )

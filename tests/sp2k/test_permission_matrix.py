@@ -133,10 +133,12 @@ EXPECTED = {
     "assessments:edition_settings": PROVINCE_ADMIN,
     "assessments:edition_copy": PROVINCE_ADMIN,
     "assessments:edition_export": PROVINCE_ADMIN,
+    "assessments:edition_delete": PROVINCE_ADMIN,
     "assessments:edition_import": PROVINCE_ADMIN,
     "assessments:stage_create": PROVINCE_ADMIN,
     "assessments:stage_criteria": PROVINCE_ADMIN,
     "assessments:stage_delete": PROVINCE_ADMIN,
+    "assessments:stage_criteria_copy": PROVINCE_ADMIN,
     "assessments:aspect_create": PROVINCE_ADMIN,  # (sent back to the locked criteria page)
     "assessments:aspect_edit": PROVINCE_ADMIN,
     "assessments:aspect_delete": PROVINCE_ADMIN,
@@ -232,9 +234,6 @@ POST_DATA = {
     "kecamatan:photo_add": {},
     "kecamatan:photo_delete": {},
     "assessments:edition_transition": {},
-    "assessments:stage_delete": {},
-    "assessments:aspect_delete": {},
-    "assessments:indicator_delete": {},
     "assessments:nominate": {},
     "assessments:participant_decide": {},
     "assessments:assessor_add": {},
@@ -254,7 +253,6 @@ POST_DATA = {
     "assessments:award_defaults": {},
     "assessments:award_category_add": {},
     "assessments:award_category_move": {},
-    "assessments:award_category_delete": {},
     "assessments:award_choose": {},
     "assessments:awards_confirm": {},
     "assessments:awards_withdraw": {},
@@ -267,6 +265,13 @@ POST_DATA = {
 # Views that answer GET and POST, where the POST is the act that matters: also posted, same letters.
 ALSO_POSTED = {
     "assessments:sheet_open": {},  # starting the sheet: refused to the conflicted assessor too
+    # Deletes: GET asks for confirmation (nothing deleted), POST deletes.
+    "assessments:edition_delete": {},
+    "assessments:stage_delete": {},
+    "assessments:stage_criteria_copy": {},
+    "assessments:aspect_delete": {},
+    "assessments:indicator_delete": {},
+    "assessments:award_category_delete": {},
 }
 
 # An allowed POST may still be a form error: the permission let it through.

@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
@@ -12,7 +12,7 @@ from django.views.generic import TemplateView
 
 from assessments.domain import awards, ranking, workflow
 from assessments.forms.awards import CategoryForm, ChoiceForm, PublishForm
-from assessments.models import AwardCategory, Edition, Participant
+from assessments.models import Award, AwardCategory, Edition, Participant
 from assessments.views.lookups import EditionMixin
 from sp2k.permissions import PermissionRequiredMixin
 
@@ -152,7 +152,29 @@ class CategoryMoveView(AwardsMixin, View):
 
 
 class CategoryDeleteView(AwardsMixin, View):
-    http_method_names = ["post"]
+    """GET asks for confirmation (nothing is deleted), POST removes the award category."""
+
+    def get(self, request, *args, **kwargs):
+        category = self.category
+        award = Award.objects.filter(category=category).select_related("participant__district").first()
+        return render(
+            request,
+            "assessments/editions/confirm_delete.html",
+            {
+                "edition": self.edition,
+                "title": _("Remove the award %(name)s") % {"name": category.name},
+                "question": _("Remove the award “%(name)s” from %(edition)s?")
+                % {"name": category.name, "edition": self.edition.name},
+                "consequences": (
+                    [_("the choice of %(kecamatan)s for it") % {"kecamatan": award.participant.district.name}]
+                    if award
+                    else []
+                ),
+                "problems": [],
+                "confirm_label": _("Remove the award"),
+                "back_url": self.awards_url(),
+            },
+        )
 
     def post(self, request, *args, **kwargs):
         name = self.category.name

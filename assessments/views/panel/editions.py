@@ -9,19 +9,21 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, Prefetch, ProtectedError, Q
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.utils.functional import cached_property
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.generic import FormView, ListView, TemplateView, UpdateView, View
 
-from assessments.domain import criteria, workflow
+from assessments.domain import configuration, criteria, workflow
 from assessments.domain import editions as services
 from assessments.forms.editions import (
     AspectForm,
     ConfigurationImportForm,
+    CriteriaCopyForm,
     EditionCopyForm,
     EditionCreateForm,
     EditionSettingsForm,
@@ -86,6 +88,19 @@ def locked_message(stage):
     except ValidationError as error:
         return " ".join(error.messages)
     return ""
+
+
+class ConfirmDeleteMixin:
+    """A delete in two steps: GET shows what will go (nothing is deleted), POST deletes."""
+
+    template_name = "assessments/editions/confirm_delete.html"
+
+    def confirmation(self):
+        """The page's texts: title, question, consequences, confirm_label, back_url (and problems)."""
+        raise NotImplementedError
+
+    def get(self, request, *args, **kwargs):
+        return render(request, self.template_name, {"edition": self.edition, **self.confirmation()})
 
 
 # --- editions ---
@@ -189,6 +204,8 @@ class EditionDetailView(EditionMixin, PermissionRequiredMixin, TemplateView):
                 else []
             ),
             can_add_stage=can_manage and edition.in_setup,
+            can_delete=can_manage and edition.is_draft,
+            tie_break_problem=criteria.tie_break_problem(edition) if can_manage else None,
             **kwargs,
         )
 
@@ -301,6 +318,47 @@ class EditionCopyView(EditionMixin, PermissionRequiredMixin, FormView):
             _("%(name)s was created as a draft copy of %(source)s.") % {"name": copy.name, "source": self.edition.name},
         )
         return redirect("assessments:edition_detail", copy.pk)
+
+
+class EditionDeleteView(ConfirmDeleteMixin, EditionMixin, PermissionRequiredMixin, View):
+    """Delete a draft edition made by mistake (only a draft nobody has used: ``editions.deletion_problems``)."""
+
+    permission_required = "assessments.change_edition"
+
+    def confirmation(self):
+        edition = self.edition
+        counts = services.deletion_summary(edition)
+        consequences = [
+            ngettext("%(count)s stage", "%(count)s stages", counts["stages"]) % {"count": counts["stages"]},
+            ngettext("%(count)s aspect", "%(count)s aspects", counts["aspects"]) % {"count": counts["aspects"]},
+            ngettext("%(count)s indicator", "%(count)s indicators", counts["indicators"])
+            % {"count": counts["indicators"]},
+            ngettext("%(count)s award category", "%(count)s award categories", counts["award_categories"])
+            % {"count": counts["award_categories"]},
+            ngettext("%(count)s assessor in its panel", "%(count)s assessors in its panel", counts["assessors"])
+            % {"count": counts["assessors"]},
+        ]
+        if counts["decree"]:
+            consequences.append(_("the decree's set-up"))
+        return {
+            "title": _("Delete the edition %(name)s") % {"name": edition.name},
+            "question": _("Delete the draft edition “%(name)s”?") % {"name": edition.name},
+            "consequences": consequences,
+            "problems": services.deletion_problems(edition),
+            "confirm_label": _("Delete the edition"),
+            "back_url": self.detail_url(),
+        }
+
+    def post(self, request, *args, **kwargs):
+        name = self.edition.name
+        try:
+            services.delete_edition(self.edition)
+        except ValidationError as error:
+            for message in _error_messages(error):
+                messages.error(request, message)
+            return redirect(self.detail_url())
+        messages.success(request, _("The edition %(name)s was deleted.") % {"name": name})
+        return redirect("assessments:edition_list")
 
 
 class EditionExportView(EditionMixin, PermissionRequiredMixin, View):
@@ -424,8 +482,31 @@ class StageCriteriaView(StageCriteriaMixin, PermissionRequiredMixin, TemplateVie
         return redirect(self.criteria_url())
 
 
-class StageDeleteView(CriteriaEditMixin, PermissionRequiredMixin, View):
-    http_method_names = ["post"]
+class StageDeleteView(ConfirmDeleteMixin, CriteriaEditMixin, PermissionRequiredMixin, View):
+    def confirmation(self):
+        stage = self.stage
+        aspects = stage.aspects.count()
+        indicators = Indicator.objects.filter(aspect__stage=stage).count()
+        return {
+            "stage": stage,
+            "title": _("Remove the stage %(name)s") % {"name": stage.name},
+            "question": _("Remove the stage “%(name)s” from %(edition)s?")
+            % {"name": stage.name, "edition": self.edition},
+            "consequences": [
+                ngettext("%(count)s aspect", "%(count)s aspects", aspects) % {"count": aspects},
+                ngettext(
+                    "%(count)s indicator with its rubric levels",
+                    "%(count)s indicators with their rubric levels",
+                    indicators,
+                )
+                % {"count": indicators},
+            ],
+            "problems": []
+            if self.edition.in_setup
+            else [_("This stage can no longer be removed: the assessment has started.")],
+            "confirm_label": _("Remove the stage"),
+            "back_url": self.criteria_url(),
+        }
 
     def post(self, request, *args, **kwargs):
         try:
@@ -435,6 +516,42 @@ class StageDeleteView(CriteriaEditMixin, PermissionRequiredMixin, View):
             return redirect(self.criteria_url())
         messages.success(request, _("The stage %(name)s was removed.") % {"name": self.stage.name})
         return redirect(self.detail_url())
+
+
+class StageCriteriaCopyView(CriteriaEditMixin, PermissionRequiredMixin, FormView):
+    """Copy another stage's criteria (of this edition or another of the province) into this stage."""
+
+    template_name = "assessments/editions/stage_criteria_copy.html"
+    form_class = CriteriaCopyForm
+
+    def get_form_kwargs(self):
+        return {
+            **super().get_form_kwargs(),
+            "sources": configuration.stages_to_copy_from(self.stage),
+            "replaces": self.stage.aspects.exists(),
+        }
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            aspect_count=self.stage.aspects.count(),
+            indicator_count=Indicator.objects.filter(aspect__stage=self.stage).count(),
+            back_url=self.criteria_url(),
+            **kwargs,
+        )
+
+    def form_valid(self, form):
+        source = form.cleaned_data["source"]
+        try:
+            configuration.copy_stage_criteria(source, self.stage)
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.form_invalid(form)
+        messages.success(
+            self.request,
+            _("The criteria of %(source)s (%(edition)s) were copied into this stage.")
+            % {"source": source.name, "edition": source.edition.name},
+        )
+        return redirect(self.criteria_url())
 
 
 def _warn_weights(request, problem):
@@ -525,15 +642,9 @@ class IndicatorFormView(CriteriaEditMixin, PermissionRequiredMixin, FormView):
         if not (form.is_valid() and levels.is_valid()):
             return self.render_to_response(self.get_context_data(form=form, levels=levels))
         try:
-            with transaction.atomic():
-                indicator = criteria.save_criterion(form.save(commit=False))
-                levels.instance = indicator
-                if indicator.scale == Indicator.Scale.RUBRIC:
-                    for level in levels.save(commit=False):
-                        level.indicator = indicator
-                        criteria.save_criterion(level)
-                    for level in levels.deleted_objects:
-                        criteria.delete_criterion(level)
+            indicator = form.save(commit=False)
+            levels.instance = indicator
+            criteria.save_indicator(indicator, levels.save(commit=False), levels.deleted_objects)
         except ValidationError as error:
             form.add_error(None, error)
             return self.render_to_response(self.get_context_data(form=form, levels=levels))
@@ -546,18 +657,47 @@ class IndicatorFormView(CriteriaEditMixin, PermissionRequiredMixin, FormView):
         return redirect(self.criteria_url())
 
 
-class CriteriaItemDeleteView(CriteriaEditMixin, PermissionRequiredMixin, View):
-    """Remove an aspect (with its indicators) or an indicator."""
+class CriteriaItemDeleteView(ConfirmDeleteMixin, CriteriaEditMixin, PermissionRequiredMixin, View):
+    """Remove an aspect (with its indicators) or an indicator, after a confirmation page."""
 
-    http_method_names = ["post"]
-
-    def post(self, request, *args, **kwargs):
+    @cached_property
+    def item(self):
+        kwargs = self.kwargs
         if "indicator_pk" in kwargs:
-            item = get_object_or_404(
+            return get_object_or_404(
                 Indicator, aspect__stage=self.stage, aspect_id=kwargs["aspect_pk"], pk=kwargs["indicator_pk"]
             )
+        return get_object_or_404(Aspect, stage=self.stage, pk=kwargs["aspect_pk"])
+
+    def confirmation(self):
+        item = self.item
+        if isinstance(item, Aspect):
+            names = list(item.indicators.order_by("order").values_list("name", flat=True))
+            title = _("Remove the aspect %(name)s") % {"name": item.name}
+            consequences = [_("the indicator “%(name)s”") % {"name": name} for name in names]
+            confirm = _("Remove the aspect")
         else:
-            item = get_object_or_404(Aspect, stage=self.stage, pk=kwargs["aspect_pk"])
+            levels = item.levels.count()
+            title = _("Remove the indicator %(name)s") % {"name": item.name}
+            consequences = (
+                [ngettext("%(count)s rubric level", "%(count)s rubric levels", levels) % {"count": levels}]
+                if levels
+                else []
+            )
+            confirm = _("Remove the indicator")
+        return {
+            "stage": self.stage,
+            "title": title,
+            "question": _("Remove “%(name)s” from the stage %(stage)s?")
+            % {"name": item.name, "stage": self.stage.name},
+            "consequences": consequences,
+            "problems": [],
+            "confirm_label": confirm,
+            "back_url": self.criteria_url(),
+        }
+
+    def post(self, request, *args, **kwargs):
+        item = self.item
         try:
             criteria.delete_criterion(item)
         except ValidationError as error:
