@@ -9,6 +9,7 @@ urlpatterns = [
     path("tentang/", views.AboutView.as_view(), name="about"),
     path("healthz/", views.HealthView.as_view(), name="healthz"),
     path("akun/", include("sp2k.accounts.urls")),
+    path("pemberitahuan/", include("sp2k.notices.urls")),
     path("wilayah/", include("districts.urls.regions")),
     path("kecamatan/", include("districts.urls.kecamatan")),
     path("inovasi/", include("districts.urls.catalogue")),

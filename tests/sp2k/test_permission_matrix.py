@@ -102,6 +102,9 @@ EXPECTED = {
     "accounts:user_detail": ACCOUNT_ADMIN,  # camat A's account: not even camat A manages it
     "accounts:user_update": ACCOUNT_ADMIN,
     "accounts:user_deactivate": ACCOUNT_ADMIN,
+    # notices: each person reads and marks its own
+    "notices:list": SIGNED_IN,
+    "notices:mark_read": SIGNED_IN,
     # regions: public
     "districts:province_list": ALL,
     "districts:search": ALL,
@@ -231,6 +234,7 @@ EXPECTED = {
 POST_DATA = {
     "accounts:logout": {},
     "accounts:user_deactivate": {},
+    "notices:mark_read": {},
     "kecamatan:photo_add": {},
     "kecamatan:photo_delete": {},
     "assessments:edition_transition": {},
