@@ -77,6 +77,8 @@ rules.add_perm("assessments.reopen_sheet", manages_edition)
 # Object: the stage.
 rules.add_perm("assessments.view_stage_progress", manages_edition)
 rules.add_perm("assessments.use_stage_excel", is_stage_assessor)
+# Submit all of one's complete sheets of the stage at once (each through the single submission's rules).
+rules.add_perm("assessments.submit_stage_sheets", is_stage_assessor)
 # Object: the participant.
 rules.add_perm("assessments.view_score_history", manages_edition)
 
@@ -95,6 +97,10 @@ def is_edition_regency_admin(user, edition):
 rules.add_perm("assessments.view_participants", manages_edition | is_edition_regency_admin)
 rules.add_perm("assessments.nominate", is_edition_regency_admin)
 rules.add_perm("assessments.decide_participant", manages_edition)
+# The province admin enters participants itself, on behalf of a regency (the domain checks quota and state).
+rules.add_perm("assessments.enter_participant", manages_edition)
+# A regency admin withdraws its own regency's nomination (the domain checks whose and when).
+rules.add_perm("assessments.withdraw_nomination", is_edition_regency_admin)
 rules.add_perm("assessments.manage_assessors", manages_edition)
 rules.add_perm("assessments.send_reminders", manages_edition)
 rules.add_perm("assessments.declare_conflict", is_edition_assessor)
@@ -186,6 +192,24 @@ rules.add_perm("assessments.download_evidence", sees_participant_evidence | is_p
 
 
 @rules.predicate
+def is_entry_assessor(user, entry):
+    """An assessor assigned to the stage entry's participant at that stage, without a conflict of interest."""
+
+    return bool(
+        entry is not None
+        and is_assessor(user)
+        and Assignment.objects.filter(
+            assessor=user, stage_id=entry.stage_id, participant_id=entry.participant_id
+        ).exists()
+        and not has_conflict(user, entry.participant)
+    )
+
+
+# Object: the StageEntry (a participant at a stage). A kecamatan's whole evidence for the stage, as one zip.
+rules.add_perm("assessments.download_stage_evidence", manages_edition | is_entry_assessor)
+
+
+@rules.predicate
 def is_kecamatan_account(user):
 
     return bool(is_district_account(user))
@@ -206,3 +230,31 @@ rules.add_perm("assessments.view_results", is_published)
 # Object: the edition (or a Document / DocumentJob of it). Printing and downloading the official documents
 # is for the province admin of the edition; anyone may verify a document through its code (no perm object).
 rules.add_perm("assessments.manage_documents", manages_edition)
+
+
+# --- criteria open for comment ---
+@rules.predicate
+def is_edition_commenter(user, edition):
+    """A regency admin, camat or kecamatan operator of the edition's province (invited to comment on its
+    draft criteria when the province opens them for comment)."""
+
+    return bool(
+        edition is not None
+        and (is_regency_admin(user) or is_district_account(user))
+        and user.scope_province_id == edition.province_id
+    )
+
+
+# Object: the edition. Opening and closing a comment round; reading the comments beside the criteria.
+rules.add_perm("assessments.manage_comment_rounds", manages_edition)
+rules.add_perm("assessments.view_criteria_comments", manages_edition)
+# The page listing the open rounds of one's province (no object).
+rules.add_perm("assessments.view_comment_rounds", is_regency_admin | is_district_account)
+# Object: the edition. Its comment page (its criteria and one's own comments); writing them.
+rules.add_perm("assessments.view_comment_round", is_edition_commenter | manages_edition)
+rules.add_perm("assessments.comment_on_criteria", is_edition_commenter)
+
+
+# --- field visits ---
+# Object: the stage (its edition is the tenant). Planning and moving the visits, printing the notice letters.
+rules.add_perm("assessments.plan_visits", manages_edition)

@@ -58,6 +58,16 @@ def tanggal(value):
     return f"{value.day} {MONTHS[value.month - 1]} {value.year}"
 
 
+DAYS = ["Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu"]
+
+
+def hari_tanggal(value):
+    """'Senin, 12 Juni 2023' — the Indonesian day name and date."""
+    if isinstance(value, str):
+        value = date.fromisoformat(value)
+    return f"{DAYS[value.weekday()]}, {tanggal(value)}"
+
+
 def ordinal_word(n):
     """KESATU, KEDUA, … KESEPULUH, KESEBELAS … — the numbering of a decree's decisions (diktum)."""
     return "KESATU" if n == 1 else f"KE{num2words(n, lang='id').upper()}"
@@ -452,6 +462,8 @@ def _context(document):
     }
     if document.kind == Document.Kind.DECREE:
         context.update(_decree_context(facts))
+    elif document.kind == Document.Kind.VISIT_NOTICE:
+        context["visit_date_text"] = hari_tanggal(facts["visit_date"])
     elif document.kind == Document.Kind.RECAP:
         context["rows"] = [
             {**row, "totals": [score_text(t) for t in row["totals"]], "score": score_text(row["score"])}
@@ -522,6 +534,7 @@ TEMPLATES = {
     Document.Kind.CERTIFICATE: "documents/certificates.html",
     Document.Kind.RECAP: "documents/recap.html",
     Document.Kind.CHAMPION_REPORT: "documents/champion_report.html",
+    Document.Kind.VISIT_NOTICE: "documents/visit_notice.html",
 }
 
 
@@ -562,6 +575,7 @@ def file_name(document):
         Document.Kind.CERTIFICATE: "piagam",
         Document.Kind.RECAP: "rekapitulasi-nilai",
         Document.Kind.CHAMPION_REPORT: "laporan-juara",
+        Document.Kind.VISIT_NOTICE: "surat-pemberitahuan-tinjau-lapang",
     }
     facts = document.facts
     who = facts.get("district") or (f"tahap-{facts['stage_order']}" if facts.get("stage_order") else "")

@@ -5,12 +5,16 @@ large uploads to a temporary file), so checking a 20 MB upload never holds it in
 """
 
 import hashlib
+import io
 import re
+import threading
 import zipfile
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
+import pypdfium2
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 from django.template.defaultfilters import date as date_filter
@@ -280,6 +284,8 @@ def entry_status(participant, now=None):
         return status(_("The competition does not take evidence now."))
     if participant.status == Participant.Status.REJECTED:
         return status(_("The nomination was rejected."))
+    if participant.is_withdrawn:
+        return status(_("The nomination was withdrawn by the regency."))
     if submission and submission.submitted_at:
         return status(
             _("The entry was submitted on %(date)s; ask the province admin to extend your deadline to change it.")
@@ -591,7 +597,7 @@ def participations_of(user):
     return (
         Participant.objects.filter(district_id=user.district_id)
         .exclude(edition__state=Edition.State.DRAFT)
-        .exclude(status=Participant.Status.REJECTED)
+        .exclude(status__in=Participant.INACTIVE_STATUSES)
         .select_related("edition", "district")
         .order_by("-edition__year", "edition__name")
     )
@@ -631,3 +637,220 @@ def public_evidence_of_innovation(innovation):
         .select_related("indicator", "participant__edition")
         .order_by("-participant__edition__year", "indicator__aspect__order", "indicator__order", "pk")
     )
+
+
+# --- evidence beside the score: previews of the files, a stage's evidence as one zip ---
+
+PREVIEW_MAX_PAGES = 20  # pages of a PDF previewed; the whole file is a download away
+PREVIEW_WIDTH = 1000  # pixels: a page is rendered this wide...
+PREVIEW_MAX_HEIGHT = 2000  # ...unless that would make it taller than this (a long strip is scaled to fit)
+PREVIEW_FOLDER = "previews/evidence"  # derived files, rebuilt on demand; not named by any row
+ZIP_INDEX_NAME = "daftar-isi.txt"
+
+# PDFium is not thread-safe: one render (or page count) at a time per process.
+_pdfium = threading.Lock()
+
+
+class PreviewUnavailable(Exception):
+    """No preview of that page: not a PDF, a page beyond the previewed ones, or a file PDFium cannot read."""
+
+
+def is_image(evidence):
+    return evidence.is_image
+
+
+def is_pdf(evidence):
+    return evidence.is_pdf
+
+
+def _preview_folder(evidence):
+    return f"{PREVIEW_FOLDER}/{evidence.token.hex}"
+
+
+def preview_name(evidence, page):
+    """The stored name of page ``page``'s PNG (derived from the file's token and the render size)."""
+    return f"{_preview_folder(evidence)}/page-{page}-{PREVIEW_WIDTH}x{PREVIEW_MAX_HEIGHT}.png"
+
+
+def _store_once(storage, name, data):
+    """Keep ``data`` under ``name``; when a parallel request stored it first, keep theirs."""
+    saved = storage.save(name, ContentFile(data))
+    if saved != name:
+        storage.delete(saved)
+
+
+def _open_pdf(evidence):
+    """The stored PDF opened with PDFium (caller holds ``_pdfium`` and closes both)."""
+    handle = evidence.file.storage.open(evidence.file.name, "rb")
+    try:
+        return handle, pypdfium2.PdfDocument(handle)
+    except Exception as error:  # noqa: BLE001 - PdfiumError, OSError...: no preview, never a 500
+        handle.close()
+        raise PreviewUnavailable from error
+
+
+def preview_pages(evidence):
+    """``(previewed, total)``: how many pages of the PDF are previewed (at most ``PREVIEW_MAX_PAGES``) and
+    how many it has. Counted once, then kept beside the page images."""
+    if not is_pdf(evidence):
+        raise PreviewUnavailable
+    storage = evidence.file.storage
+    name = f"{_preview_folder(evidence)}/pages.txt"
+    try:
+        with storage.open(name, "rb") as cached:
+            total = int(cached.read().strip())
+    except (FileNotFoundError, ValueError):
+        with _pdfium:
+            handle, document = _open_pdf(evidence)
+            try:
+                total = len(document)
+            finally:
+                document.close()
+                handle.close()
+        _store_once(storage, name, str(total).encode())
+    return min(total, PREVIEW_MAX_PAGES), total
+
+
+def render_pdf_page(evidence, page):
+    """The stored name of a PNG of page ``page`` (from 1) of an evidence PDF, rendered on the server.
+
+    The file is never sent to the browser to be run: the assessor sees a picture of the page. Each page
+    is rendered once (``PREVIEW_WIDTH`` wide, at most ``PREVIEW_MAX_HEIGHT`` tall) and kept in storage
+    under a name derived from the file's token; the next request serves the kept picture.
+    Raises ``PreviewUnavailable`` for a page beyond the PDF or ``PREVIEW_MAX_PAGES``, or an unreadable file.
+    """
+    if not is_pdf(evidence) or not 1 <= page <= PREVIEW_MAX_PAGES:
+        raise PreviewUnavailable
+    storage = evidence.file.storage
+    name = preview_name(evidence, page)
+    if storage.exists(name):
+        return name
+    out = io.BytesIO()
+    with _pdfium:
+        handle, document = _open_pdf(evidence)
+        try:
+            if page > len(document):
+                raise PreviewUnavailable
+            pdf_page = document[page - 1]
+            try:
+                width, height = pdf_page.get_size()
+                if width <= 0 or height <= 0:
+                    raise PreviewUnavailable
+                scale = min(PREVIEW_WIDTH / width, PREVIEW_MAX_HEIGHT / height)
+                bitmap = pdf_page.render(scale=scale)
+                bitmap.to_pil().save(out, "PNG")
+            except PreviewUnavailable:
+                raise
+            except Exception as error:  # noqa: BLE001 - a page PDFium cannot draw: no preview, never a 500
+                raise PreviewUnavailable from error
+            finally:
+                pdf_page.close()
+        finally:
+            document.close()
+            handle.close()
+    _store_once(storage, name, out.getvalue())
+    return name
+
+
+def stage_files(participant, stage):
+    """The participant's current files for the stage's indicators, in the sheet's order. One query."""
+    return list(
+        current_files()
+        .filter(participant=participant, indicator__aspect__stage=stage)
+        .select_related("indicator__aspect")
+        .order_by("indicator__aspect__order", "indicator__order", "indicator_id", "uploaded_at", "pk")
+    )
+
+
+def _safe_zip_part(name):
+    """A name safe in any unzip tool: no folders, no control or shell-special characters."""
+    name = re.sub(r"[^\w.\- ()]+", "_", name, flags=re.UNICODE)
+    name = re.sub(r"_+", "_", name).strip(" ._")
+    return name[:150] or "data-dukung"
+
+
+def zip_entries(participant, stage):
+    """``[(file, name in the zip)]`` for the stage's current files: ``NN_original-name.ext`` where NN is
+    the indicator's place on the score sheet (1 = its first indicator), and the index's text. Two queries."""
+    positions = {
+        pk: place
+        for place, pk in enumerate(
+            Indicator.objects.filter(aspect__stage=stage)
+            .order_by("aspect__order", "order", "pk")
+            .values_list("pk", flat=True),
+            start=1,
+        )
+    }
+    width = max(2, len(str(len(positions))))
+    taken = {ZIP_INDEX_NAME}
+    entries = []
+    lines = [f"{participant.district.name} · {stage.edition.name} · {stage.name}", ""]
+    for evidence in stage_files(participant, stage):
+        place = str(positions.get(evidence.indicator_id, 0)).zfill(width)
+        stem = _safe_zip_part(PurePosixPath(download_name(evidence)).stem)
+        extension = KINDS[evidence.kind][1]
+        name, copy = f"{place}_{stem}.{extension}", 1
+        while name.lower() in taken:
+            copy += 1
+            name = f"{place}_{stem} ({copy}).{extension}"
+        taken.add(name.lower())
+        entries.append((evidence, name))
+        caption = f" — {evidence.caption}" if evidence.caption else ""
+        lines.append(f"{name}\t{evidence.indicator.aspect.name} / {evidence.indicator.name}{caption}")
+    return entries, "\n".join(lines) + "\n"
+
+
+def zip_name(participant, stage):
+    return _safe_zip_part(f"data-dukung {participant.district.name} {stage.name}").replace(" ", "-") + ".zip"
+
+
+class _Sink:
+    """A write-only, unseekable target for ``zipfile``: what was written is taken out piece by piece."""
+
+    def __init__(self):
+        self.parts = []
+
+    def write(self, data):
+        self.parts.append(bytes(data))
+        return len(data)
+
+    def flush(self):
+        pass
+
+    def take(self):
+        data, self.parts = b"".join(self.parts), []
+        return data
+
+
+def stream_zip(entries, index):
+    """A zip archive of ``entries`` (``[(file, name)]``), as an iterator of pieces read from storage.
+
+    Nothing of the database is asked while streaming (the entries come in a list); a file missing
+    from storage is left out and named in the index. Office files and images hardly compress, so the
+    fastest level is used.
+    """
+    # Translated now, in the request's language: the pieces are made after the view has returned.
+    note = _("(missing from storage)")
+    return _zip_pieces(entries, index, note)
+
+
+def _zip_pieces(entries, index, note):
+    sink = _Sink()
+    missing = []
+    with zipfile.ZipFile(sink, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
+        for evidence, name in entries:
+            try:
+                source = evidence.file.storage.open(evidence.file.name, "rb")
+            except (FileNotFoundError, OSError):
+                missing.append(name)
+                continue
+            info = zipfile.ZipInfo(name, date_time=timezone.localtime(evidence.uploaded_at).timetuple()[:6])
+            info.compress_type = zipfile.ZIP_DEFLATED
+            with source, archive.open(info, "w", force_zip64=True) as target:
+                for chunk in source.chunks():
+                    target.write(chunk)
+                    yield sink.take()
+        if missing:
+            index += "\n" + "\n".join(f"{name}\t{note}" for name in missing) + "\n"
+        archive.writestr(ZIP_INDEX_NAME, index)
+    yield sink.take()

@@ -406,7 +406,7 @@ def stage_ranking_sql(stage):
         SELECT base.id AS participant_id, stats.n_sheets, stats.mean, stats.median, stats.trimmed,
                stats.z_mean, stats.std, stats.low, stats.high, stats.outliers, stats.score,
                ROUND(CAST(stats.aspect_score AS NUMERIC), 4) AS aspect_score,
-               {"prev.score" if before else "NULL"} AS previous_score
+               {"prev.score" if before else "CAST(NULL AS NUMERIC)"} AS previous_score
         FROM base LEFT JOIN stats ON stats.participant_id = base.id AND stats.stage_id = %s
         {previous_join}
     )
@@ -489,12 +489,14 @@ def final_ranking(edition):
     # Only the display order of those without a final score (no rank): furthest stage reached first.
     unranked_order = ", ".join(f"COALESCE(s_{i}, -1) DESC" for i in reversed(range(len(stages))))
     pivot_columns = ", ".join(f"pivot.s_{i}" for i in range(len(stages)))
-    tb_sql = "NULL"
+    tb_sql = "CAST(NULL AS NUMERIC)"  # typed: PostgreSQL reads a bare NULL column of a CTE as text
     if tb_stage:
         tb_sql = f"MAX(CASE WHEN stage_id = {int(tb_stage.pk)} THEN ROUND(CAST(aspect_score AS NUMERIC), 4) END)"
     last = f"s_{len(stages) - 1}"
     # The previous stage's score breaks a tie left by the last stage's (a NULL column when not chosen).
-    previous = f"s_{len(stages) - 2}" if edition.tie_break_previous_stage and len(stages) > 1 else "NULL"
+    previous = (
+        f"s_{len(stages) - 2}" if edition.tie_break_previous_stage and len(stages) > 1 else "CAST(NULL AS NUMERIC)"
+    )
     if edition.final_score == Edition.FinalScore.LAST_STAGE:
         final_sql = last
     else:

@@ -7,16 +7,18 @@ append-only ScoreChange history.
 """
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from assessments.domain.awards import withdraw_on_change
-from assessments.domain.conflicts import has_conflict
+from assessments.domain.conflicts import has_conflict, with_conflict_flags, without_conflicts
 from assessments.models import Assignment, Indicator, Score, ScoreChange, ScoreSheet, SheetEvent, StageEntry
 
 TWO_PLACES = Decimal("0.01")
@@ -306,3 +308,88 @@ def reopen_sheet(sheet, by, reason):
             _("A score sheet was reopened (%(sheet)s): %(reason)s") % {"sheet": sheet, "reason": reason},
         )
         return sheet
+
+
+# --- submitting a stage's complete sheets at once (after an Excel upload) ---
+
+
+@dataclass
+class NotSubmitted:
+    participant: object
+    sheet: object  # the draft ScoreSheet, or None when the sheet was never started
+    reason: str
+
+
+@dataclass
+class StageSubmission:
+    """What "submit all complete sheets" of a stage would do for one assessor; nothing is written."""
+
+    stage: object
+    closed: str | None  # why no sheet of the stage can be submitted now (None: it is open)
+    ready: list = field(default_factory=list)  # complete draft sheets, to be submitted
+    not_ready: list = field(default_factory=list)  # NotSubmitted, with why
+    already_submitted: int = 0
+
+
+def stage_submission(stage, assessor):
+    """The assessor's sheets of ``stage``: the complete drafts that can be submitted and, with why, the
+    rest (incomplete, void by a conflict of interest, never started). Five queries, whatever the count."""
+    closed = stage_closed_message(stage)
+    indicator_count = Indicator.objects.filter(aspect__stage_id=stage.pk).count()
+    mine = ScoreSheet.objects.filter(stage=stage, assessor=assessor)
+    drafts = list(
+        with_conflict_flags(mine.filter(status=ScoreSheet.Status.DRAFT))
+        .annotate(scored=Count("scores", filter=Q(scores__value__isnull=False)))
+        .select_related("participant__district__regency", "stage__edition")
+        .order_by("participant__district__name")
+    )
+    entries = StageEntry.objects.filter(stage=OuterRef("stage"), participant=OuterRef("participant"))
+    started = ScoreSheet.objects.filter(
+        stage=OuterRef("stage"), assessor=OuterRef("assessor"), participant=OuterRef("participant")
+    )
+    unstarted = (
+        without_conflicts(Assignment.objects.filter(stage=stage, assessor=assessor))
+        .filter(Exists(entries))
+        .exclude(Exists(started))
+        .select_related("participant__district__regency")
+        .order_by("participant__district__name")
+    )
+    plan = StageSubmission(stage, closed, already_submitted=mine.filter(status=ScoreSheet.Status.SUBMITTED).count())
+    for sheet in drafts:
+        missing = indicator_count - sheet.scored
+        if sheet.home_conflict or sheet.declared_conflict:
+            reason = conflict_message()
+        elif missing > 0:
+            reason = ngettext(
+                "%(count)d indicator has no score yet.", "%(count)d indicators have no score yet.", missing
+            ) % {"count": missing}
+        elif closed:
+            reason = closed
+        else:
+            plan.ready.append(sheet)
+            continue
+        plan.not_ready.append(NotSubmitted(sheet.participant, sheet, reason))
+    for assignment in unstarted:
+        plan.not_ready.append(
+            NotSubmitted(assignment.participant, None, _("Not started: no indicator has a score yet."))
+        )
+    return plan
+
+
+def submit_sheets(stage, sheet_pks, by):
+    """Submit the given draft sheets of ``by`` at ``stage``, each through ``submit_sheet`` (one SheetEvent
+    each; the same checks as a single submission: stage frozen, conflict, incomplete).
+
+    Returns (submitted sheets, [NotSubmitted]) — one refusal leaves the others submitted."""
+    sheets = list(
+        ScoreSheet.objects.filter(stage=stage, assessor=by, pk__in=list(sheet_pks))
+        .select_related("participant__district")
+        .order_by("participant__district__name")
+    )
+    submitted, refused = [], []
+    for sheet in sheets:
+        try:
+            submitted.append(submit_sheet(sheet, by))
+        except ScoringError as error:
+            refused.append(NotSubmitted(sheet.participant, sheet, error.message))
+    return submitted, refused

@@ -1,8 +1,14 @@
 """The life of an edition: draft → nomination → assessment → final → published.
 
-Moves go forward one step at a time. One move goes back: "reopen the assessment" from FINAL to
+Moves go forward one step at a time. Two moves go back: "reopen the assessment" from FINAL to
 ASSESSMENT, because a panel that finds a mistake after closing must be able to correct it before
-anything is published; once PUBLISHED the results are public and nothing moves any more.
+anything is published; and "withdraw the publication" from PUBLISHED to FINAL, with a reason that
+the public results page then shows (``withdraw_publication``): the frozen results are dropped and
+the edition's printed documents withdrawn; publishing again freezes the ranking anew. The history
+(EditionTransition) keeps both the publication and its withdrawal.
+
+Publishing and withdrawing go through their confirmation pages only (``publish`` and
+``withdraw_publication``); ``move_edition`` refuses them (``CONFIRMED_MOVES``).
 
 Preconditions of each move (checked on the locked edition row, inside the move's transaction):
 
@@ -22,14 +28,20 @@ Preconditions of each move (checked on the locked edition row, inside the move's
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Exists, OuterRef
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from assessments.domain.advancing import ensure_first_stage_entries
 from assessments.domain.awards import freeze_results, publication_problems
 from assessments.domain.configuration import export_configuration
 from assessments.domain.conflicts import assignments_without_conflict, without_conflicts
+from assessments.domain.edition_notices import (
+    notify_nominations_open,
+    notify_publication_withdrawn,
+    notify_results_published,
+)
 from assessments.domain.editions import validate_configuration
-from assessments.models import Edition, EditionTransition, Participant, ScoreSheet
+from assessments.models import Document, Edition, EditionTransition, Participant, PublishedResult, ScoreSheet
 
 State = Edition.State
 
@@ -39,7 +51,17 @@ FORWARD = {
     State.ASSESSMENT: State.FINAL,
     State.FINAL: State.PUBLISHED,
 }
-BACKWARD = {State.FINAL: State.ASSESSMENT}
+BACKWARD = {State.FINAL: State.ASSESSMENT, State.PUBLISHED: State.FINAL}
+# Moves made only through their own confirmation page (``publish``, ``withdraw_publication``).
+CONFIRMED_MOVES = {(State.FINAL, State.PUBLISHED), (State.PUBLISHED, State.FINAL)}
+# The documents a withdrawn publication takes with it (they state the winners or the scores).
+RESULT_DOCUMENTS = (
+    Document.Kind.DECREE,
+    Document.Kind.CERTIFICATE,
+    Document.Kind.RECAP,
+    Document.Kind.CHAMPION_REPORT,
+)
+REASON_MAX_LENGTH = 1000
 
 
 def allowed_moves(edition):
@@ -55,6 +77,8 @@ def move_label(from_state, to_state):
         State.PUBLISHED: _("Publish the results"),
     }
     if BACKWARD.get(from_state) == to_state:
+        if from_state in Edition.PUBLISHED_STATES:
+            return _("Withdraw the publication")
         return _("Reopen the assessment")
     return labels[to_state]
 
@@ -135,14 +159,22 @@ def _to_published_problems(edition):
     return publication_problems(edition)
 
 
-def move_edition(edition, to_state, by):
+def needs_confirmation(from_state, to_state):
+    """Publishing and withdrawing a publication are made on their own confirmation pages only."""
+    return (from_state, to_state) in CONFIRMED_MOVES
+
+
+def move_edition(edition, to_state, by, *, confirmed=False, reason=""):
     """Move the edition to ``to_state`` on behalf of ``by``; recorded, all or nothing.
 
     Raises PermissionDenied when ``by`` may not move this edition and ValidationError (with every
     unmet precondition) when the move is not allowed now. Returns the recorded EditionTransition.
+    Publishing and withdrawing a publication need ``confirmed`` (given by ``publish`` and
+    ``withdraw_publication``, the functions of their confirmation pages).
     """
     if not by.has_perm("assessments.move_edition", edition):
         raise PermissionDenied(_("Only the province admin of this edition can change its state."))
+    reason = (reason or "").strip()
     with transaction.atomic():
         # The row lock makes two admins clicking at once move the edition only once.
         locked = Edition.objects.select_for_update().get(pk=edition.pk)
@@ -151,21 +183,60 @@ def move_edition(edition, to_state, by):
                 _("An edition in the state “%(state)s” cannot move to “%(to)s”.")
                 % {"state": locked.get_state_display(), "to": _state_label(to_state)}
             )
+        if needs_confirmation(locked.state, to_state) and not confirmed:
+            raise ValidationError(
+                _("“%(move)s” is done on its confirmation page.") % {"move": move_label(locked.state, to_state)}
+            )
         problems = precondition_problems(locked, to_state)
         if problems:
             raise ValidationError(problems)
+        withdrawal = locked.state in Edition.PUBLISHED_STATES and to_state not in Edition.PUBLISHED_STATES
+        if withdrawal and not reason:
+            raise ValidationError(
+                _("Give the reason for withdrawing the publication: the public results page shows it.")
+            )
+        if len(reason) > REASON_MAX_LENGTH:
+            raise ValidationError(
+                _("The reason is too long (at most %(count)d characters).") % {"count": REASON_MAX_LENGTH}
+            )
         if to_state == State.ASSESSMENT and locked.state == State.NOMINATION:
             # Explicit rows for the first stage, so that every stage's participants can be listed alike.
             ensure_first_stage_entries(locked, by=by)
         if to_state == State.PUBLISHED:
             # Published results are frozen with the move: public pages, downloads and the API read them.
             freeze_results(locked)
+        if withdrawal:
+            _unpublish(locked, by, reason)
         from_state = locked.state
         locked.state = to_state
         locked.save(update_fields=["state"])
-        record = EditionTransition.objects.create(edition=locked, from_state=from_state, to_state=to_state, by=by)
+        record = EditionTransition.objects.create(
+            edition=locked, from_state=from_state, to_state=to_state, by=by, reason=reason
+        )
+        # Told once the move is committed (the e-mails go through the background worker).
+        if to_state == State.NOMINATION:
+            notify_nominations_open(locked)
+        elif to_state == State.PUBLISHED:
+            notify_results_published(locked)
+        elif withdrawal:
+            notify_publication_withdrawn(locked, record)
     edition.state = to_state
     return record
+
+
+def _unpublish(edition, by, reason):
+    """What a withdrawn publication takes with it: the frozen results (frozen again when published
+    again) and the current printed documents that state them (kept, marked withdrawn, so a printed
+    copy verifies as withdrawn)."""
+    PublishedResult.objects.filter(edition=edition).delete()
+    Document.objects.filter(edition=edition, kind__in=RESULT_DOCUMENTS, status=Document.Status.CURRENT).update(
+        status=Document.Status.WITHDRAWN,
+        withdrawn_by=by,
+        withdrawn_at=timezone.now(),
+        withdrawal_reason=(_("The publication of the results was withdrawn: %(reason)s") % {"reason": reason})[
+            : Document._meta.get_field("withdrawal_reason").max_length
+        ],
+    )
 
 
 def _state_label(state):
@@ -176,5 +247,12 @@ def _state_label(state):
 
 
 def publish(edition, by):
-    """Publish the results (FINAL → PUBLISHED): public at once, frozen from then on."""
-    return move_edition(edition, State.PUBLISHED, by)
+    """Publish the results (FINAL → PUBLISHED): public at once, frozen from then on (the confirmation
+    page's act)."""
+    return move_edition(edition, State.PUBLISHED, by, confirmed=True)
+
+
+def withdraw_publication(edition, by, reason):
+    """Withdraw a publication (PUBLISHED → FINAL) with a reason the public results page shows (the
+    confirmation page's act); the awards can then be changed and the results published again."""
+    return move_edition(edition, State.FINAL, by, confirmed=True, reason=reason)

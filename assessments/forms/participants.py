@@ -75,8 +75,53 @@ class ConflictForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["participant"].queryset = (
             Participant.objects.filter(edition=edition)
-            .exclude(status=Participant.Status.REJECTED)
+            .exclude(status__in=Participant.INACTIVE_STATUSES)
             .select_related("district__regency")
             .order_by("district__name")
         )
         self.fields["participant"].label_from_instance = lambda p: f"{p.district.name} — {p.district.regency.name}"
+
+
+class BulkDecideForm(forms.Form):
+    """Accept or reject the ticked nominations of an edition in one step."""
+
+    participants = forms.ModelMultipleChoiceField(
+        queryset=None,
+        label=_("Nominations"),
+        error_messages={"required": _("Tick at least one nomination.")},
+    )
+    decision = forms.ChoiceField(
+        choices=[(DecideForm.ACCEPT, _("Accept")), (DecideForm.REJECT, _("Reject"))], label=_("Decision")
+    )
+    reason = forms.CharField(label=_("Reason"), required=False, max_length=2000)
+
+    def __init__(self, *args, edition, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["participants"].queryset = Participant.objects.filter(edition=edition).select_related(
+            "district__regency"
+        )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("decision") == DecideForm.REJECT and not (data.get("reason") or "").strip():
+            self.add_error("reason", _("Give the reason for rejecting these nominations."))
+        return data
+
+    @property
+    def accept(self):
+        return self.cleaned_data["decision"] == DecideForm.ACCEPT
+
+
+class EnterParticipantsForm(forms.Form):
+    """The province admin enters kecamatan of one regency as participants."""
+
+    districts = forms.ModelMultipleChoiceField(
+        queryset=None,
+        label=_("Kecamatan"),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Tick at least one kecamatan.")},
+    )
+
+    def __init__(self, *args, districts, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["districts"].queryset = districts

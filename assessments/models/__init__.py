@@ -6,6 +6,7 @@ rest of the portal asks; every write and every rule of the competition lives in 
 
 from assessments.models.assessors import Assignment, Conflict, EditionAssessor
 from assessments.models.awards import Award, AwardCategory, AwardWithdrawal, PublishedResult, PublishedStageScore
+from assessments.models.comments import COMMENT_MAX_LENGTH, CommentRound, CriterionComment
 from assessments.models.criteria import Aspect, Indicator, RubricLevel
 from assessments.models.documents import Decree, Document, DocumentJob, _document_file_path
 from assessments.models.editions import WEIGHT_VALIDATORS, Edition, EditionTransition, Stage
@@ -18,3 +19,4 @@ from assessments.models.evidence import (
 )
 from assessments.models.participation import Participant, StageAdvance, StageEntry
 from assessments.models.sheets import ReminderLog, Score, ScoreChange, ScoreSheet, SheetEvent
+from assessments.models.visits import FieldVisit, FieldVisitChange

@@ -77,6 +77,7 @@ class Document(models.Model):
         CERTIFICATE = "certificate", _("Award certificate")
         RECAP = "recap", _("Score recap")
         CHAMPION_REPORT = "champion_report", _("Champion report")
+        VISIT_NOTICE = "visit_notice", _("Field visit notice letter")
 
     class Status(models.TextChoices):
         CURRENT = "current", _("Current")

@@ -183,11 +183,17 @@ class EditionTransition(models.Model):
     to_state = models.CharField(max_length=20, choices=Edition.State.choices)
     by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
     at = models.DateTimeField(auto_now_add=True)
+    # Why the move was made: given when a publication is withdrawn (shown on the public results page).
+    reason = models.TextField(_("reason"), blank=True, max_length=1000)
 
     class Meta:
         ordering = ["at", "pk"]
         verbose_name = _("edition state change")
         verbose_name_plural = _("edition state changes")
+
+    @property
+    def is_publication_withdrawal(self):
+        return self.from_state in Edition.PUBLISHED_STATES and self.to_state not in Edition.PUBLISHED_STATES
 
 
 class Stage(models.Model):

@@ -88,6 +88,16 @@ class EvidenceFile(models.Model):
     def __str__(self):
         return self.caption or self.original_name
 
+    @property
+    def is_image(self):
+        """A JPEG or PNG (its type decided from its content at upload): shown in the page as it is."""
+        return self.kind in (self.Kind.JPEG, self.Kind.PNG)
+
+    @property
+    def is_pdf(self):
+        """A PDF: previewed as pictures of its pages rendered on the server, never opened in the portal."""
+        return self.kind == self.Kind.PDF
+
     def clean(self):
         if self.indicator_id and self.participant_id:
             if not self.indicator.requires_evidence:

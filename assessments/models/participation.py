@@ -15,6 +15,10 @@ class Participant(models.Model):
         NOMINATED = "nominated", _("Nominated, awaiting verification")
         ACCEPTED = "accepted", _("Accepted")
         REJECTED = "rejected", _("Rejected")
+        WITHDRAWN = "withdrawn", _("Withdrawn by the regency")
+
+    # Nominations that no longer count against the regency's quota nor take part.
+    INACTIVE_STATUSES = (Status.REJECTED, Status.WITHDRAWN)
 
     edition = models.ForeignKey(Edition, models.CASCADE, related_name="participants", verbose_name=_("edition"))
     district = models.ForeignKey(
@@ -30,6 +34,17 @@ class Participant(models.Model):
         settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", null=True, blank=True, verbose_name=_("decided by")
     )
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    # Entered by the province admin on behalf of the kecamatan's regency (nominated_by is that admin).
+    entered_by_province = models.BooleanField(_("entered by the province"), default=False)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name=_("withdrawn by"),
+    )
+    withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
     # The kecamatan's innovations (which live on across editions) that this entry presents.
     presented_innovations = models.ManyToManyField(
         "districts.Innovation", blank=True, related_name="presentations", verbose_name=_("innovations presented")
@@ -43,6 +58,10 @@ class Participant(models.Model):
             models.UniqueConstraint(fields=["edition", "district"], name="participant_unique_in_edition"),
             models.CheckConstraint(
                 condition=~Q(status="rejected") | ~Q(decision_reason=""), name="participant_rejection_has_reason"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="withdrawn") | Q(withdrawn_at__isnull=False, withdrawn_by__isnull=False),
+                name="participant_withdrawal_recorded",
             ),
         ]
 
@@ -62,6 +81,15 @@ class Participant(models.Model):
     @property
     def is_rejected(self):
         return self.status == self.Status.REJECTED
+
+    @property
+    def is_withdrawn(self):
+        return self.status == self.Status.WITHDRAWN
+
+    @property
+    def is_active_nomination(self):
+        """Still counts: awaiting a decision or accepted (not rejected, not withdrawn)."""
+        return self.status not in self.INACTIVE_STATUSES
 
 
 class StageEntry(models.Model):

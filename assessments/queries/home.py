@@ -157,7 +157,7 @@ def district_entries(district_code):
     participants = (
         Participant.objects.filter(district_id=district_code)
         .filter(edition__in=Edition.objects.announced().exclude(state__in=Edition.PUBLISHED_STATES))
-        .exclude(status=Participant.Status.REJECTED)
+        .exclude(status__in=Participant.INACTIVE_STATUSES)
         .select_related("edition", "district", "submission")
         .order_by("-edition__year", "edition__name")
     )
@@ -202,7 +202,7 @@ def regency_editions(regency):
     result = []
     for edition in editions:
         entries = by_edition.get(edition.pk, [])
-        used = sum(1 for e in entries if e.participant.status != Participant.Status.REJECTED)
+        used = sum(1 for e in entries if e.participant.is_active_nomination)
         result.append(RegencyEdition(edition, first_stages.get(edition.pk), entries, used))
     return result
 

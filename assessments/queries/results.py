@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from assessments.domain.awards import two_places
+from assessments.domain.ranking import counted_sheets
 from assessments.models import Award, Edition, EditionTransition, PublishedResult, PublishedStageScore
 from districts.models import DistrictProfile, InnovationPhoto
 
@@ -278,3 +279,19 @@ def results_of_district(district):
         )
         for r in results
     ]
+
+
+def counted_assessors(edition, participant_ids=None):
+    """{(participant_id, stage_id): how many assessors' sheets counted} in a published edition (one query).
+
+    A sheet counts when it was submitted by an assessor without a conflict of interest with the participant
+    (``ranking.counted_sheets``); the stage score combines those sheets (a trimmed mean then drops the
+    highest and the lowest of them).
+    """
+    if edition.state not in Edition.PUBLISHED_STATES:
+        return {}
+    sheets = counted_sheets(stage__edition=edition)
+    if participant_ids is not None:
+        sheets = sheets.filter(participant_id__in=participant_ids)
+    counts = sheets.values("participant_id", "stage_id").annotate(n=Count("pk")).order_by()
+    return {(row["participant_id"], row["stage_id"]): row["n"] for row in counts}

@@ -8,10 +8,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
 
-from django.db.models import Exists, OuterRef, Prefetch, Subquery
+from django.db.models import Count, Exists, OuterRef, Prefetch, Subquery
 
 from assessments.domain.conflicts import with_conflict_flags, without_conflicts
-from assessments.domain.evidence import evidence_by_indicator
+from assessments.domain.evidence import current_files, evidence_by_indicator
 from assessments.domain.ranking import with_totals
 from assessments.models import (
     Aspect,
@@ -95,11 +95,13 @@ class SheetLayout:
     total: Decimal
     scored: int
     count: int
+    unsupported: int = 0  # scores on indicators that require evidence, where the kecamatan uploaded none
 
 
 def sheet_layout(sheet):
-    """The sheet's aspects with their indicators (levels prefetched), each indicator with ``score`` and
-    ``current_evidence`` (the kecamatan's current files for it)."""
+    """The sheet's aspects with their indicators (levels prefetched), each indicator with ``score``,
+    ``current_evidence`` (the kecamatan's current files for it) and ``evidence_missing`` (scored, though
+    it requires evidence and none was uploaded: whether the score came from the page or from Excel)."""
 
     scores = {score.indicator_id: score for score in Score.objects.filter(sheet=sheet)}
     evidence = evidence_by_indicator(sheet.participant, sheet.stage)
@@ -115,14 +117,54 @@ def sheet_layout(sheet):
             )
         )
     )
-    count = 0
+    count = unsupported = 0
     for aspect in aspects:
         for indicator in aspect.indicators.all():
             indicator.score = scores.get(indicator.pk)
             indicator.current_evidence = evidence.get(indicator.pk, [])
+            indicator.evidence_missing = lacks_evidence(indicator, indicator.score, indicator.current_evidence)
+            unsupported += indicator.evidence_missing
             count += 1
     scored = sum(1 for score in scores.values() if score.value is not None)
-    return SheetLayout(aspects=aspects, total=sheet_total(sheet), scored=scored, count=count)
+    return SheetLayout(
+        aspects=aspects, total=sheet_total(sheet), scored=scored, count=count, unsupported=unsupported
+    )
+
+
+def sheet_entry(sheet):
+    """The sheet's participant at its stage, as the object of ``download_stage_evidence`` (no query)."""
+    return StageEntry(stage=sheet.stage, participant=sheet.participant)
+
+
+def lacks_evidence(indicator, score, files):
+    """Whether ``score`` is a value on an indicator that requires evidence, with no current ``files``."""
+    return bool(indicator.requires_evidence and score is not None and score.value is not None and not files)
+
+
+def score_lacks_evidence(sheet, indicator, score):
+    """``lacks_evidence`` for one saved score (the answer to an autosave): at most one query."""
+    if not indicator.requires_evidence or score is None or score.value is None:
+        return False
+    return not current_files().filter(participant_id=sheet.participant_id, indicator=indicator).exists()
+
+
+def unsupported_scores(stage):
+    """``{participant_id: N}``: per participant of the stage, how many scores on its sheets (of assessors
+    without a conflict of interest, submitted or not) are values on indicators that require evidence
+    where the kecamatan has no current file. Participants without any are left out. One query."""
+    files = current_files().filter(participant=OuterRef("sheet__participant"), indicator=OuterRef("indicator"))
+    rows = (
+        Score.objects.filter(
+            sheet__in=without_conflicts(ScoreSheet.objects.filter(stage=stage)),
+            indicator__requires_evidence=True,
+            value__isnull=False,
+        )
+        .exclude(Exists(files))
+        .values("sheet__participant")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return {row["sheet__participant"]: row["n"] for row in rows}
 
 
 def sheet_total(sheet):

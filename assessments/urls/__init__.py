@@ -10,4 +10,6 @@ urlpatterns = [
     path("", include("assessments.urls.ranking")),
     path("", include("assessments.urls.evidence")),
     path("", include("assessments.urls.awards")),
+    path("", include("assessments.urls.visits")),
+    path("", include("assessments.urls.comments")),
 ]

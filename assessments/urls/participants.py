@@ -10,6 +10,17 @@ urlpatterns = [
         views.ParticipantDecideView.as_view(),
         name="participant_decide",
     ),
+    path(
+        "<int:edition_pk>/peserta/keputusan/",
+        views.ParticipantBulkDecideView.as_view(),
+        name="participant_bulk_decide",
+    ),
+    path("<int:edition_pk>/peserta/tambah/", views.ParticipantEnterView.as_view(), name="participant_enter"),
+    path(
+        "<int:edition_pk>/peserta/<int:participant_pk>/tarik/",
+        views.NominationWithdrawView.as_view(),
+        name="nomination_withdraw",
+    ),
     path("<int:edition_pk>/penilai/", views.AssessorListView.as_view(), name="assessor_list"),
     path("<int:edition_pk>/penilai/tambah/", views.AssessorAddView.as_view(), name="assessor_add"),
     path("<int:edition_pk>/penilai/<int:user_pk>/hapus/", views.AssessorRemoveView.as_view(), name="assessor_remove"),

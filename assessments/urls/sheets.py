@@ -10,6 +10,7 @@ urlpatterns = [
     path("lembar/<int:sheet_pk>/kirim/", views.SheetSubmitView.as_view(), name="sheet_submit"),
     path("lembar/<int:sheet_pk>/buka-kembali/", views.SheetReopenView.as_view(), name="sheet_reopen"),
     path("tahap/<int:stage_pk>/peserta/<int:participant_pk>/nilai/", views.SheetOpenView.as_view(), name="sheet_open"),
+    path("tahap/<int:stage_pk>/kirim-semua/", views.StageSubmitAllView.as_view(), name="stage_submit_all"),
     path("tahap/<int:stage_pk>/progres/", views.StageProgressView.as_view(), name="stage_progress"),
     path("tahap/<int:stage_pk>/excel/", views.StageExcelUploadView.as_view(), name="stage_excel_upload"),
     path("tahap/<int:stage_pk>/excel/unduh/", views.StageExcelDownloadView.as_view(), name="stage_excel_download"),

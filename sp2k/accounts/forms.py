@@ -5,7 +5,8 @@ from django.contrib.auth.forms import PasswordResetForm
 from django.forms.models import ModelChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
-from sp2k.accounts import selectors
+from districts.models.regions import Regency
+from sp2k.accounts import selectors, services
 from sp2k.accounts.models import ROLE_SCOPE, Role, User
 
 # Roles a province admin can give, in the order the form offers them.
@@ -99,3 +100,45 @@ class ActivationAwarePasswordResetForm(PasswordResetForm):
             for user in User._default_manager.filter(**{f"{email_field}__iexact": email, "is_active": True})
             if user.email and user.email.lower() == email.lower()
         )
+
+
+class BulkAccountsForm(forms.Form):
+    """Which accounts a bulk creation makes: the roles, and all regencies of the province or some."""
+
+    ALL = "all"
+    SOME = "some"
+
+    roles = forms.MultipleChoiceField(
+        label=_("Roles"),
+        choices=[(role.value, role.label) for role in services.BULK_ROLES],
+        initial=[role.value for role in services.BULK_DEFAULT_ROLES],
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Choose at least one role.")},
+    )
+    scope = forms.ChoiceField(
+        label=_("Regions"),
+        choices=[(ALL, _("All regencies and cities of the province")), (SOME, _("Only the regencies chosen below"))],
+        initial=ALL,
+        widget=forms.RadioSelect,
+    )
+    regencies = forms.ModelMultipleChoiceField(
+        label=_("Regencies and cities"), queryset=None, required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args, province, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["regencies"].queryset = Regency.objects.filter(province=province).order_by("name")
+
+    def clean(self):
+        data = super().clean()
+        if data.get("scope") == self.SOME and not data.get("regencies"):
+            self.add_error("regencies", _("Choose at least one regency or city."))
+        return data
+
+    def plan_arguments(self):
+        """The keyword arguments of ``services.plan_bulk_accounts`` for the valid choices."""
+        data = self.cleaned_data
+        return {
+            "roles": tuple(Role(value) for value in data["roles"]),
+            "regencies": list(data["regencies"]) if data["scope"] == self.SOME else None,
+        }

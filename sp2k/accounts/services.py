@@ -84,6 +84,15 @@ def district_operator_username(district):
     return f"operator-{district.code.replace('.', '')}"
 
 
+def camat_username(district):
+    return f"camat-{district.code.replace('.', '')}"
+
+
+# The roles a bulk creation can make, and those it makes when the admin does not choose.
+BULK_ROLES = (Role.REGENCY_ADMIN, Role.CAMAT, Role.DISTRICT_OPERATOR)
+BULK_DEFAULT_ROLES = (Role.REGENCY_ADMIN, Role.DISTRICT_OPERATOR)
+
+
 @dataclass
 class BulkRow:
     username: str
@@ -101,6 +110,8 @@ class BulkPlan:
     province: object
     new_accounts: list = field(default_factory=list)
     existing: list = field(default_factory=list)
+    roles: tuple = BULK_DEFAULT_ROLES
+    regencies: list | None = None  # the chosen regencies; None: all of the province
 
     @property
     def new_regency_admins(self):
@@ -114,47 +125,86 @@ class BulkPlan:
     def new_operators(self):
         return sum(1 for account in self.new_accounts if account.role == Role.DISTRICT_OPERATOR)
 
+    @property
+    def new_camats(self):
+        return sum(1 for account in self.new_accounts if account.role == Role.CAMAT)
 
-def plan_bulk_accounts(province):
-    """One regency admin per kabupaten/kota and one operator per kecamatan, minus existing user names.
+    @property
+    def makes_regency_admins(self):
+        return Role.REGENCY_ADMIN in self.roles
+
+    @property
+    def makes_camats(self):
+        return Role.CAMAT in self.roles
+
+    @property
+    def makes_operators(self):
+        return Role.DISTRICT_OPERATOR in self.roles
+
+
+def plan_bulk_accounts(province, roles=BULK_DEFAULT_ROLES, regencies=None):
+    """For the chosen ``roles`` (of ``BULK_ROLES``): one regency admin per kabupaten/kota, one camat and
+    one operator per kecamatan, of the chosen ``regencies`` of the province (None: all of them), minus
+    existing user names.
 
     Three queries whatever the province's size.
     """
-    regencies = list(Regency.objects.filter(province=province).order_by("code"))
-    districts = list(District.objects.filter(regency__province=province).select_related("regency").order_by("code"))
-    candidates = [
-        User(
-            username=regency_admin_username(regency),
-            full_name=f"Bagian Pemerintahan {regency.name}",
-            role=Role.REGENCY_ADMIN,
-            regency=regency,
+    roles = tuple(role for role in BULK_ROLES if role in roles)
+    all_regencies = Regency.objects.filter(province=province)
+    chosen = all_regencies.filter(pk__in=[getattr(r, "pk", r) for r in regencies]) if regencies is not None else None
+    regency_rows = list((chosen if chosen is not None else all_regencies).order_by("code"))
+    district_rows = []
+    if Role.CAMAT in roles or Role.DISTRICT_OPERATOR in roles:
+        district_rows = list(
+            District.objects.filter(regency__in=[r.pk for r in regency_rows]).select_related("regency").order_by("code")
         )
-        for regency in regencies
-    ] + [
-        User(
-            username=district_operator_username(district),
-            full_name=f"Operator Kecamatan {district.name}",
-            role=Role.DISTRICT_OPERATOR,
-            district=district,
-        )
-        for district in districts
-    ]
+    candidates = []
+    if Role.REGENCY_ADMIN in roles:
+        candidates += [
+            User(
+                username=regency_admin_username(regency),
+                full_name=f"Bagian Pemerintahan {regency.name}",
+                role=Role.REGENCY_ADMIN,
+                regency=regency,
+            )
+            for regency in regency_rows
+        ]
+    for district in district_rows:
+        if Role.CAMAT in roles:
+            candidates.append(
+                User(
+                    username=camat_username(district),
+                    full_name=f"Camat {district.name}",
+                    role=Role.CAMAT,
+                    district=district,
+                )
+            )
+        if Role.DISTRICT_OPERATOR in roles:
+            candidates.append(
+                User(
+                    username=district_operator_username(district),
+                    full_name=f"Operator Kecamatan {district.name}",
+                    role=Role.DISTRICT_OPERATOR,
+                    district=district,
+                )
+            )
     taken = set(User.objects.filter(username__in=[c.username for c in candidates]).values_list("username", flat=True))
-    plan = BulkPlan(province=province)
+    plan = BulkPlan(province=province, roles=roles, regencies=regency_rows if regencies is not None else None)
     for candidate in candidates:
         (plan.existing if candidate.username in taken else plan.new_accounts).append(candidate)
     return plan
 
 
 @transaction.atomic
-def bulk_create_accounts(province, *, build_absolute_uri):
-    """Create the province's missing regency admin and operator accounts; return a BulkRow per account.
+def bulk_create_accounts(province, *, build_absolute_uri, roles=BULK_DEFAULT_ROLES, regencies=None):
+    """Create the province's missing accounts of the chosen roles and regencies (``plan_bulk_accounts``);
+    return a BulkRow per account.
 
     Idempotent: user names that exist already are skipped and reported (created=False, no link).
     No password hashing: every new account gets the same kind of unusable password as
     ``set_unusable_password`` gives, and an activation link.
     """
-    plan = plan_bulk_accounts(province)
+    plan = plan_bulk_accounts(province, roles=roles, regencies=regencies)
     for account in plan.new_accounts:
         account.password = make_password(None)
     created = User.objects.bulk_create(plan.new_accounts, batch_size=500)

@@ -13,7 +13,13 @@ from django.views.generic.detail import SingleObjectMixin
 from districts.models import Province
 from sp2k import throttle
 from sp2k.accounts import selectors, services
-from sp2k.accounts.forms import AccountCreateForm, AccountUpdateForm, ActivationAwarePasswordResetForm, UserFilterForm
+from sp2k.accounts.forms import (
+    AccountCreateForm,
+    AccountUpdateForm,
+    ActivationAwarePasswordResetForm,
+    BulkAccountsForm,
+    UserFilterForm,
+)
 from sp2k.client_address import client_ip
 from sp2k.permissions import PermissionRequiredMixin
 
@@ -195,11 +201,29 @@ class BulkCreateView(ProvinceScopedMixin, PermissionRequiredMixin, TemplateView)
     permission_required = ("accounts.manage_users", "accounts.create_users_in_province")
     template_name = "accounts/bulk_create.html"
 
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(plan=services.plan_bulk_accounts(self.province), **kwargs)
+    def bulk_form(self, data=None):
+        """The choice of roles and regions: from the query (GET) or the body (POST); unbound: the defaults."""
+        if data is None and "roles" in self.request.GET:
+            data = self.request.GET
+        return BulkAccountsForm(data, province=self.province)
+
+    def get_context_data(self, form=None, **kwargs):
+        form = form or self.bulk_form()
+        plan = None
+        if not form.is_bound:
+            plan = services.plan_bulk_accounts(self.province)
+        elif form.is_valid():
+            plan = services.plan_bulk_accounts(self.province, **form.plan_arguments())
+        return super().get_context_data(form=form, plan=plan, province=self.province, **kwargs)
 
     def post(self, request, *args, **kwargs):
-        rows = services.bulk_create_accounts(self.province, build_absolute_uri=request.build_absolute_uri)
+        choice = {}
+        if "roles" in request.POST:  # without a choice: the default roles in every regency
+            form = self.bulk_form(request.POST)
+            if not form.is_valid():
+                return self.render_to_response(self.get_context_data(form=form), status=422)
+            choice = form.plan_arguments()
+        rows = services.bulk_create_accounts(self.province, build_absolute_uri=request.build_absolute_uri, **choice)
         created = sum(row.created for row in rows)
         messages.success(
             request,

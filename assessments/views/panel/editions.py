@@ -33,6 +33,7 @@ from assessments.forms.editions import (
     TransitionForm,
 )
 from assessments.models import Aspect, Edition, Indicator, Participant
+from assessments.queries import criteria_comments as comment_queries
 from assessments.queries.editions import editions_visible_to
 from assessments.views import lookups
 from sp2k.permissions import PermissionRequiredMixin
@@ -206,6 +207,11 @@ class EditionDetailView(EditionMixin, PermissionRequiredMixin, TemplateView):
             can_add_stage=can_manage and edition.in_setup,
             can_delete=can_manage and edition.is_draft,
             tie_break_problem=criteria.tie_break_problem(edition) if can_manage else None,
+            comments=(
+                comment_queries.edition_panel(edition)
+                if user.has_perm("assessments.manage_comment_rounds", edition)
+                else None
+            ),
             **kwargs,
         )
 
@@ -245,11 +251,14 @@ def _assessor_links(edition):
 
 
 def _stage_links(edition, stage):
-    return [
+    links = [
         _link("stage_progress", _("Progress"), stage.pk),
         _link("assignment_matrix", _("Assignments"), edition.pk, stage.pk),
         _link("stage_ranking", _("Ranking"), stage.pk),
     ]
+    if stage.kind == stage.Kind.FIELD_VISIT:
+        links.append(_link("stage_visits", _("Field visits"), stage.pk))
+    return links
 
 
 class EditionTransitionView(EditionMixin, PermissionRequiredMixin, View):
@@ -463,6 +472,11 @@ class StageCriteriaView(StageCriteriaMixin, PermissionRequiredMixin, TemplateVie
             aspect_problem=aspect_problem,
             locked_message=None if self.editable else locked_message(self.stage),
             can_delete_stage=self.editable and self.edition.in_setup,
+            stage_comments=(
+                comment_queries.stage_comments(self.stage)
+                if self.request.user.has_perm("assessments.view_criteria_comments", self.edition)
+                else None
+            ),
             **kwargs,
         )
 

@@ -9,10 +9,12 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.files.uploadhandler import FileUploadHandler, SkipFile
 from django.db import transaction
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import FileResponse, Http404, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.decorators import method_decorator
+from django.utils.functional import cached_property
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
@@ -27,8 +29,9 @@ from assessments.forms.evidence import (
     UpdateForm,
     UploadForm,
 )
-from assessments.models import EntryEvent, Indicator
+from assessments.models import EntryEvent, Indicator, StageEntry
 from assessments.views import lookups
+from assessments.views.lookups import StageMixin
 from sp2k.permissions import PermissionRequiredMixin
 
 
@@ -386,12 +389,21 @@ class ExtendView(ParticipantMixin, PermissionRequiredMixin, View):
         return self.back()
 
 
+def _guarded(response):
+    """A stored file's answer: never sniffed, never run (a sandbox without any source), never kept."""
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
 class DownloadView(FileMixin, PermissionRequiredMixin, View):
     """Serve a file only through the permission check, as an attachment that is never run or sniffed."""
 
     permission_required = "assessments.download_evidence"
     http_method_names = ["get", "head"]
     public_when_published = True  # a file marked public, once the results are published: for everyone
+    inline = False  # shown in the page (images only) rather than saved
 
     def get(self, request, token):
         evidence = self.evidence
@@ -401,11 +413,88 @@ class DownloadView(FileMixin, PermissionRequiredMixin, View):
             raise Http404 from error
         response = FileResponse(
             handle,
-            as_attachment=True,
+            as_attachment=not (self.inline and services.is_image(evidence)),
             filename=services.download_name(evidence),
             content_type=evidence.content_type,
         )
-        response["X-Content-Type-Options"] = "nosniff"
-        response["Content-Security-Policy"] = "sandbox; default-src 'none'"
-        response["Cache-Control"] = "private, no-store"
-        return response
+        return _guarded(response)
+
+
+class InlineView(DownloadView):
+    """The same file, same permission, shown in the page when it is an image (JPEG, PNG: the type was
+    decided from the content at upload); any other file is still an attachment."""
+
+    inline = True
+
+
+class PreviewView(FileMixin, PermissionRequiredMixin, TemplateView):
+    """A PDF's pages as pictures rendered on the server (the first ``PREVIEW_MAX_PAGES``), with the download.
+
+    The PDF itself is never opened in the portal's origin: the browser only receives PNG images.
+    """
+
+    permission_required = "assessments.download_evidence"
+    public_when_published = True
+    template_name = "assessments/evidence/preview.html"
+
+    def get_context_data(self, **kwargs):
+        evidence = self.evidence
+        if not services.is_pdf(evidence):
+            raise Http404
+        try:
+            previewed, total = services.preview_pages(evidence)
+        except services.PreviewUnavailable:
+            previewed, total = 0, None
+        return super().get_context_data(
+            evidence=evidence,
+            participant=evidence.participant,
+            pages=range(1, previewed + 1),
+            total=total,
+            more=total is not None and total > previewed,
+            **kwargs,
+        )
+
+
+class PageView(FileMixin, PermissionRequiredMixin, View):
+    """One page of a PDF as a PNG rendered on the server (kept, so each page renders once)."""
+
+    permission_required = "assessments.download_evidence"
+    public_when_published = True
+    http_method_names = ["get", "head"]
+
+    def get(self, request, token, page):
+        evidence = self.evidence
+        try:
+            name = services.render_pdf_page(evidence, page)
+            handle = evidence.file.storage.open(name, "rb")
+        except (services.PreviewUnavailable, FileNotFoundError, OSError) as error:
+            raise Http404 from error
+        return _guarded(FileResponse(handle, content_type="image/png"))
+
+
+class StageZipView(StageMixin, PermissionRequiredMixin, View):
+    """A kecamatan's current evidence for a stage as one zip, streamed from storage.
+
+    For the assessors of that kecamatan at the stage (without a conflict) and the province admin; a
+    refusal looks like absence (404), as for the files themselves.
+    """
+
+    permission_required = "assessments.download_stage_evidence"
+    permission_object = "entry"
+    not_found_when_refused = True
+    http_method_names = ["get", "head"]
+
+    @cached_property
+    def entry(self):
+        return get_object_or_404(
+            StageEntry.objects.select_related("participant__district", "stage__edition"),
+            stage=self.stage,
+            participant_id=self.kwargs["participant_pk"],
+        )
+
+    def get(self, request, stage_pk, participant_pk):
+        participant, stage = self.entry.participant, self.entry.stage
+        entries, index = services.zip_entries(participant, stage)
+        response = StreamingHttpResponse(services.stream_zip(entries, index), content_type="application/zip")
+        response["Content-Disposition"] = content_disposition_header(True, services.zip_name(participant, stage))
+        return _guarded(response)

@@ -10,10 +10,19 @@ from django.views.generic import TemplateView, View
 
 from assessments.domain import assignments, nominations, reminders
 from assessments.domain.conflicts import has_conflict, is_home_regency_conflict
-from assessments.forms.participants import AddAssessorForm, AutoAssignForm, ConflictForm, DecideForm, NominateForm
+from assessments.forms.participants import (
+    AddAssessorForm,
+    AutoAssignForm,
+    BulkDecideForm,
+    ConflictForm,
+    DecideForm,
+    EnterParticipantsForm,
+    NominateForm,
+)
 from assessments.models import Participant, Stage
 from assessments.views import lookups
 from assessments.views.lookups import EditionMixin
+from districts.models import Regency
 from sp2k.accounts.models import Role, User
 from sp2k.permissions import PermissionRequiredMixin
 
@@ -51,6 +60,8 @@ class ParticipantListView(EditionMixin, PermissionRequiredMixin, TemplateView):
             "is_open": is_open,
             "counts": nominations.status_counts(edition),
             "can_decide": user.has_perm("assessments.decide_participant", edition) and is_open,
+            "can_enter": user.has_perm("assessments.enter_participant", edition) and is_open,
+            "can_withdraw": user.has_perm("assessments.withdraw_nomination", edition) and is_open,
         }
         if user.role == Role.REGENCY_ADMIN:
             context["quota_left"] = nominations.quota_left(edition, user.regency)
@@ -98,6 +109,108 @@ class ParticipantDecideView(EditionMixin, PermissionRequiredMixin, View):
             else:
                 text = _("%(name)s was accepted.") if form.accept else _("%(name)s was rejected.")
                 messages.success(request, text % {"name": participant.district.name})
+        return redirect("assessments:participant_list", edition_pk=self.edition.pk)
+
+
+class ParticipantBulkDecideView(EditionMixin, PermissionRequiredMixin, View):
+    """Accept or reject the ticked nominations in one POST; each is decided (and recorded) on its own."""
+
+    permission_required = "assessments.decide_participant"
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        form = BulkDecideForm(request.POST, edition=self.edition)
+        if not form.is_valid():
+            messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        else:
+            chosen = sorted(form.cleaned_data["participants"], key=lambda p: (p.district.regency.name, p.district.name))
+            try:
+                decided, refused = nominations.decide_many(
+                    self.edition, chosen, form.accept, form.cleaned_data["reason"], request.user
+                )
+            except ValidationError as error:
+                messages.error(request, _error_text(error))
+            else:
+                if decided:
+                    text = (
+                        _("%(count)d nominations were accepted.")
+                        if form.accept
+                        else _("%(count)d nominations were rejected.")
+                    )
+                    messages.success(request, text % {"count": len(decided)})
+                for participant, why in refused:
+                    messages.error(request, _("%(name)s: %(why)s") % {"name": participant.district.name, "why": why})
+        return redirect("assessments:participant_list", edition_pk=self.edition.pk)
+
+
+class ParticipantEnterView(EditionMixin, PermissionRequiredMixin, TemplateView):
+    """The province admin enters kecamatan of a regency as participants, on the regency's behalf.
+
+    GET: the regencies with their places left; with ``?kabupaten=<code>``, that regency's kecamatan not
+    yet nominated, to tick. POST: enter the ticked ones (nomination rules as for the regency)."""
+
+    permission_required = "assessments.enter_participant"
+    template_name = "assessments/participants/participant_enter.html"
+
+    def regency(self):
+        code = self.request.POST.get("kabupaten") or self.request.GET.get("kabupaten")
+        if not code:
+            return None
+        return get_object_or_404(Regency, pk=code, province_id=self.edition.province_id)
+
+    def get_context_data(self, form=None, **kwargs):
+        regency = self.regency()
+        context = {"regencies": nominations.regency_quotas(self.edition), "regency": regency}
+        if regency is not None:
+            context["quota_left"] = nominations.quota_left(self.edition, regency)
+            context["form"] = form or EnterParticipantsForm(
+                districts=nominations.enterable_districts(self.edition, regency)
+            )
+        return super().get_context_data(is_open=self.edition.nominations_open, **context, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        regency = self.regency()
+        if regency is None:
+            raise Http404
+        form = EnterParticipantsForm(request.POST, districts=nominations.enterable_districts(self.edition, regency))
+        if form.is_valid():
+            try:
+                entered = nominations.enter_participants(self.edition, form.cleaned_data["districts"], request.user)
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(
+                    request,
+                    _("%(count)d kecamatan of %(regency)s were entered as participants on the regency's behalf.")
+                    % {"count": len(entered), "regency": regency.name},
+                )
+                return redirect("assessments:participant_list", edition_pk=self.edition.pk)
+        return self.render_to_response(self.get_context_data(form=form), status=422)
+
+
+class NominationWithdrawView(EditionMixin, PermissionRequiredMixin, View):
+    """The regency admin withdraws its own regency's nomination while nominations are open."""
+
+    permission_required = "assessments.withdraw_nomination"
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        participant = get_object_or_404(
+            Participant.objects.select_related("district"),
+            edition=self.edition,
+            pk=kwargs["participant_pk"],
+            district__regency_id=request.user.regency_id,
+        )
+        try:
+            nominations.withdraw(participant, request.user)
+        except ValidationError as error:
+            messages.error(request, _error_text(error))
+        else:
+            messages.success(
+                request,
+                _("The nomination of %(name)s was withdrawn; its place is free again.")
+                % {"name": participant.district.name},
+            )
         return redirect("assessments:participant_list", edition_pk=self.edition.pk)
 
 

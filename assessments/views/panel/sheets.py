@@ -16,6 +16,7 @@ from django.utils.decorators import method_decorator
 from django.utils.formats import get_format
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.generic import FormView, TemplateView, View
 
 from assessments.domain import scoring
@@ -119,6 +120,7 @@ class SheetView(SheetMixin, PermissionRequiredMixin, TemplateView):
             editable=self.can_edit(),
             can_submit=self.can_edit(),
             reopen_form=ReopenForm() if can_reopen else None,
+            can_zip=user.has_perm("assessments.download_stage_evidence", sheets.sheet_entry(sheet)),
             events=sheet.events.select_related("by"),
             decimal_separator=get_format("DECIMAL_SEPARATOR"),
             **kwargs,
@@ -168,6 +170,7 @@ class ScoreSaveView(SheetMixin, PermissionRequiredMixin, View):
                 context["error"] = refused.message
                 status = 422
         context["total"] = sheets.sheet_total(self.sheet)
+        context["evidence_missing"] = sheets.score_lacks_evidence(self.sheet, indicator, context.get("score"))
         html = render_to_string("assessments/sheets/_score_status.html", context, request=request)
         return HttpResponse(html, status=status)
 
@@ -222,6 +225,44 @@ class SheetSubmitView(SheetMixin, PermissionRequiredMixin, TemplateView):
             return redirect("assessments:sheet_submit", sheet_pk=self.sheet.pk)
         messages.success(request, _("The sheet was submitted. It can no longer be changed."))
         return redirect("assessments:sheet", sheet_pk=self.sheet.pk)
+
+
+class StageSubmitAllView(StageMixin, PermissionRequiredMixin, TemplateView):
+    """Submit all of one's complete sheets of a stage at once (after an Excel upload).
+
+    GET: the confirmation page (which sheets will be submitted, which not and why). POST: submits the
+    sheets that page listed, each through the single submission's rules."""
+
+    permission_required = "assessments.submit_stage_sheets"
+    template_name = "assessments/sheets/submit_all.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            stage=self.stage, plan=scoring.stage_submission(self.stage, self.request.user), **kwargs
+        )
+
+    def post(self, request, *args, **kwargs):
+        pks = [int(pk) for pk in request.POST.getlist("sheets") if pk.isdigit()]
+        if not pks:
+            messages.error(request, _("No complete sheet was chosen: nothing was submitted."))
+            return redirect("assessments:stage_submit_all", stage_pk=self.stage.pk)
+        submitted, refused = scoring.submit_sheets(self.stage, pks, request.user)
+        if submitted:
+            messages.success(
+                request,
+                ngettext(
+                    "%(count)d sheet was submitted. It can no longer be changed.",
+                    "%(count)d sheets were submitted. They can no longer be changed.",
+                    len(submitted),
+                )
+                % {"count": len(submitted)},
+            )
+        for item in refused:
+            messages.error(
+                request,
+                _("%(name)s was not submitted: %(why)s") % {"name": item.participant.district.name, "why": item.reason},
+            )
+        return redirect("assessments:my_sheets")
 
 
 class SheetReopenView(SheetMixin, PermissionRequiredMixin, View):

@@ -5,7 +5,9 @@ An edition that is not published does not exist here: every page answers 404 for
 """
 
 from django.http import Http404, HttpResponse
+from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.functional import cached_property
+from django.utils.http import http_date
 from django.utils.text import slugify
 from django.views import View
 from django.views.generic import TemplateView
@@ -16,6 +18,10 @@ from assessments.queries import results as selectors
 from districts.models import DistrictProfile
 from sp2k.files import serve_image
 from sp2k.permissions import PermissionRequiredMixin
+
+# How long a reader (or a proxy) may reuse published data without asking again (it changes only when
+# the publication is withdrawn or published again, which the ETag and Last-Modified then tell).
+OPEN_DATA_CACHE_SECONDS = 300
 
 
 class PublishedEditionMixin(PermissionRequiredMixin):
@@ -60,13 +66,42 @@ def _download_name(edition, extension):
     return f"hasil-{slugify(edition.name)}.{extension}"
 
 
+def cache_headers(request, response, etag, last_modified):
+    """ETag, Last-Modified (a datetime or None) and Cache-Control: public on an answer of published data;
+    a 304 instead when the client already holds this version."""
+    timestamp = last_modified.timestamp() if last_modified else None
+    response["ETag"] = etag
+    if timestamp is not None:
+        response["Last-Modified"] = http_date(timestamp)
+    patch_cache_control(response, public=True, max_age=OPEN_DATA_CACHE_SECONDS)
+    conditional = get_conditional_response(request, etag=etag, last_modified=timestamp, response=response)
+    if conditional is not response:
+        for header in ("X-API-Version", "Cache-Control", "ETag", "Last-Modified"):
+            if header in response:
+                conditional[header] = response[header]
+    return conditional
+
+
+def _open_data_headers(response, edition):
+    """The licence (a Link header, RFC 8288) and the version of the open data a download carries."""
+    response["Link"] = f'<{exports.LICENCE["url"]}>; rel="license"'
+    response["X-API-Version"] = exports.API_VERSION
+    return response
+
+
 class ResultsCsvView(PublishedEditionMixin, View):
+    """The ranking for machines: fixed English column names, the assessors counted per stage, the licence
+    and caching headers like the API."""
+
     def get(self, request, *args, **kwargs):
         edition = self.edition
-        body = exports.results_csv(selectors.stages_of(edition), selectors.result_rows(edition))
-        response = HttpResponse(body, content_type="text/csv; charset=utf-8")
+        published = edition.published_at.timestamp() if edition.published_at else 0
+        etag = f'"csv-{exports.API_VERSION}-{edition.pk}-{published:.0f}"'
+        counts = selectors.counted_assessors(edition)
+        body = exports.results_csv(selectors.stages_of(edition), selectors.result_rows(edition), counts)
+        response = HttpResponse(body, content_type="text/csv; charset=utf-8; header=present")
         response["Content-Disposition"] = f'attachment; filename="{_download_name(edition, "csv")}"'
-        return response
+        return cache_headers(request, _open_data_headers(response, edition), etag, edition.published_at)
 
 
 class ResultsExcelView(PublishedEditionMixin, View):
@@ -75,7 +110,8 @@ class ResultsExcelView(PublishedEditionMixin, View):
         body = exports.results_xlsx(edition, selectors.stages_of(edition), selectors.result_rows(edition))
         response = HttpResponse(body, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
         response["Content-Disposition"] = f'attachment; filename="{_download_name(edition, "xlsx")}"'
-        return response
+        response["Vary"] = "Accept-Language, Cookie"  # the workbook speaks the reader's language
+        return _open_data_headers(response, edition)
 
 
 class WinnerPhotoView(PublishedEditionMixin, View):

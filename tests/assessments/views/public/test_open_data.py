@@ -27,20 +27,40 @@ def test_csv_has_the_same_figures_as_the_page(client, published_edition):
     assert response["Content-Type"].startswith("text/csv")
     assert "attachment" in response["Content-Disposition"]
     lines = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
-    assert lines[0] == ["Rank", "Tie", "Kecamatan code", "Kecamatan", "Regency/city", *STAGES, "Final score", "Award"]
+    # Machine column names, the same in every language (the Excel workbook below is for people).
+    assert lines[0] == [
+        "rank",
+        "tie",
+        "kecamatan_code",
+        "kecamatan",
+        "regency_code",
+        "regency",
+        "stage_1_score",
+        "stage_2_score",
+        "stage_3_score",
+        "stage_1_assessors",
+        "stage_2_assessors",
+        "stage_3_assessors",
+        "final_score",
+        "award",
+    ]
     assert lines[1] == [
         "1",
-        "",
+        "false",
         "35.10.13",
         "Rogojampi",
+        "35.10",
         "Kabupaten Banyuwangi",
         "90.00",
         "",
         "100.00",
+        "1",
+        "0",
+        "1",
         "100.00",
         "Juara I",
     ]
-    csv_figures = [[line[3], *line[5:9], line[9]] for line in lines[1:]]
+    csv_figures = [[line[3], *line[6:9], line[12], line[13]] for line in lines[1:]]
     assert csv_figures == page_figures(client, published_edition)
 
 
@@ -89,9 +109,9 @@ def test_api_results_have_the_same_figures_as_the_page(client, published_edition
         "kecamatan": {"code": "35.10.13", "name": "Rogojampi"},
         "regency": {"code": "35.10", "name": "Kabupaten Banyuwangi"},
         "stage_scores": [
-            {"stage": STAGES[0], "order": 1, "score": "90.00"},
-            {"stage": STAGES[1], "order": 2, "score": None},
-            {"stage": STAGES[2], "order": 3, "score": "100.00"},
+            {"stage": STAGES[0], "order": 1, "score": "90.00", "assessors": 1},
+            {"stage": STAGES[1], "order": 2, "score": None, "assessors": 0},
+            {"stage": STAGES[2], "order": 3, "score": "100.00", "assessors": 1},
         ],
         "final_score": "100.00",
         "award": "Juara I",
@@ -159,13 +179,13 @@ def test_api_and_downloads_cost_a_fixed_number_of_queries(
     awards.ensure_default_categories(edition)
     awards.confirm_awards(edition, province_admin)
     workflow.publish(edition, province_admin)
-    with django_assert_max_num_queries(4):
+    with django_assert_max_num_queries(6):  # + the ETag's publication times and the stages (method, weights)
         client.get(reverse("api:editions"))
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(10):  # + the stages (method, weights) and the assessors counted
         assert (
             len(client.get(reverse("api:edition_results", args=[edition.pk]), {"page_size": 100}).json()["results"])
             == 6 + extra
         )
     for name in ("results:edition_csv", "results:edition_xlsx"):
-        with django_assert_max_num_queries(8):
+        with django_assert_max_num_queries(9):  # the CSV also counts the assessors
             assert client.get(reverse(name, args=[edition.pk])).status_code == 200
