@@ -43,6 +43,7 @@ def regency_dashboard(user):
         **context,
         "editions": home.regency_editions(context["regency"]),
         "comment_rounds": criteria_comments.open_rounds_for(user),
+        "visits": visit_queries.regency_visits(user.regency_id),
     }
 
 

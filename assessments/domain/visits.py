@@ -3,15 +3,18 @@
 Every rule is checked here, in the write functions, so that the planning page, the Django admin and any
 command obey them alike:
 
-- only a field-visit stage has visits, and only for the participants that are in that stage;
-- the team is made of the stage's assessors (an assignment at the stage), none with a conflict of
-  interest with the kecamatan, at least one;
+- only a field-visit stage has visits, and only for the participants shortlisted into that stage (its
+  entries);
+- the team is made of the edition's assessors, none with a conflict of interest with the kecamatan
+  (``assessments.domain.conflicts``), at least one;
+- no assessor is on two visits at the same time (on any stage or edition): visits of a team overlap when
+  their times do on the same day; a visit without an end time takes the rest of its day;
 - the date lies within the stage's dates when they are set;
 - nothing changes once the edition's results are final;
 - a visit moved (date or time) or whose team changed keeps a record of what it was (``FieldVisitChange``);
-- once committed, everyone concerned (the kecamatan's camat and operators, the visit's assessors, those
-  taken off it too) is told of a new or moved visit: an in-portal notice and an e-mail sent by the worker
-  (``sp2k.notices``).
+- once committed, everyone concerned (the kecamatan's camat and operators, its regency's admins, the
+  visit's assessors, those taken off it too) is told of a new or moved visit: an in-portal notice and an
+  e-mail sent by the worker (``sp2k.notices``), linking to their home page, where the visit shows.
 
 The notice letter to the camat (*surat pemberitahuan*) is a document like the others
 (``assessments.domain.documents``): its facts are read here, it is issued and verified there.
@@ -24,28 +27,29 @@ from datetime import time as time_type
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from assessments.domain import documents
-from assessments.domain.conflicts import has_conflict
-from assessments.models import Assignment, Document, Edition, FieldVisit, FieldVisitChange, Participant, StageEntry
+from assessments.domain.conflicts import conflict_pairs
+from assessments.models import Document, Edition, EditionAssessor, FieldVisit, FieldVisitChange, StageEntry
 from assessments.rules import is_edition_admin
 from districts.models import DistrictProfile
-from sp2k.accounts.models import DISTRICT_ROLES, User
+from sp2k.accounts.models import DISTRICT_ROLES, Role, User
 from sp2k.notices.models import Notice
-from sp2k.notices.services import notify
+from sp2k.notices.services import notify_on_commit
 
 
 @dataclass
 class VisitPlan:
     """One row of the planning table: the visit of ``participant``."""
 
-    participant: Participant
-    date: date_type
-    starts_at: time_type
+    participant: object
+    date: date_type | None
+    starts_at: time_type | None
     assessors: list = field(default_factory=list)
     ends_at: time_type | None = None
     meeting_place: str = ""
@@ -72,22 +76,30 @@ def visits_editable(stage):
     return stage.kind == stage.Kind.FIELD_VISIT and not stage.edition.results_final
 
 
-def stage_assessors(stage):
-    """The assessors who may go on the stage's visits: those with an assignment at the stage."""
+def visit_assessors(stage):
+    """The assessors who may go on the stage's visits: the edition's active assessors."""
     return (
-        User.objects.filter(pk__in=Assignment.objects.filter(stage=stage).values("assessor_id"))
+        User.objects.filter(
+            pk__in=EditionAssessor.objects.filter(edition_id=stage.edition_id).values("user_id"), is_active=True
+        )
         .select_related("regency")
         .order_by("full_name", "username")
     )
 
 
-def _check_plan(stage, plan, team_pool):
+def _span(starts_at, ends_at):
+    """The part of its day a visit takes: until its end, else the rest of the day."""
+    return starts_at, ends_at or time_type.max
+
+
+def _overlap(a, b):
+    return a[0] < b[1] and b[0] < a[1]
+
+
+def _check_plan(stage, plan, team_pool, entries, conflicts):
     participant = plan.participant
     name = participant.district.name
-    if (
-        participant.edition_id != stage.edition_id
-        or not StageEntry.objects.filter(stage=stage, participant=participant).exists()
-    ):
+    if participant.edition_id != stage.edition_id or participant.pk not in entries:
         raise ValidationError(_("Kecamatan %(name)s is not in this stage: it has no field visit.") % {"name": name})
     if plan.date is None or plan.starts_at is None:
         raise ValidationError(_("Kecamatan %(name)s: enter the date and time of the visit.") % {"name": name})
@@ -99,12 +111,49 @@ def _check_plan(stage, plan, team_pool):
         raise ValidationError(_("Kecamatan %(name)s: choose at least one assessor for the visit.") % {"name": name})
     for assessor in plan.assessors:
         if assessor.pk not in team_pool:
-            raise ValidationError(_("%(assessor)s is not an assessor of this stage.") % {"assessor": str(assessor)})
-        if has_conflict(assessor, participant):
+            raise ValidationError(_("%(assessor)s is not an assessor of this edition.") % {"assessor": str(assessor)})
+        if (assessor.pk, participant.pk) in conflicts:
             raise ValidationError(
                 _("%(assessor)s has a conflict of interest with Kecamatan %(name)s.")
                 % {"assessor": str(assessor), "name": name}
             )
+
+
+def _check_no_double_booking(stage, plans):
+    """No assessor of ``plans`` is on two visits at the same time: among the plans, nor with any other
+    visit (of any stage or edition) that the plans do not replace."""
+    dates = {plan.date for plan in plans}
+    team_ids = {assessor.pk for plan in plans for assessor in plan.assessors}
+    slots = []  # (assessor pk, assessor, date, span, kecamatan name)
+    for plan in plans:
+        for assessor in plan.assessors:
+            slots.append((assessor.pk, assessor, plan.date, _span(plan.starts_at, plan.ends_at), plan))
+    others = (
+        FieldVisit.objects.filter(date__in=dates, assessors__in=team_ids)
+        .exclude(stage=stage, participant_id__in=[plan.participant.pk for plan in plans])
+        .select_related("participant__district")
+        .prefetch_related("assessors")
+        .distinct()
+    )
+    for visit in others:
+        for assessor in visit.assessors.all():
+            if assessor.pk in team_ids:
+                slots.append((assessor.pk, assessor, visit.date, _span(visit.starts_at, visit.ends_at), visit))
+    for i, (pk, assessor, day, span, what) in enumerate(slots):
+        for other_pk, _other, other_day, other_span, other in slots[i + 1 :]:
+            if pk == other_pk and day == other_day and _overlap(span, other_span):
+                raise ValidationError(
+                    _(
+                        "%(assessor)s would be on two visits at the same time on %(date)s: Kecamatan %(first)s "
+                        "and Kecamatan %(second)s. A visit without an end time takes the rest of its day."
+                    )
+                    % {
+                        "assessor": str(assessor),
+                        "date": date_format(day, "DATE_FORMAT"),
+                        "first": what.participant.district.name,
+                        "second": other.participant.district.name,
+                    }
+                )
 
 
 def _names(users):
@@ -117,8 +166,8 @@ def _names(users):
 def plan_visits(stage, plans, by, reason=""):
     """Plan or move the visits of ``plans`` (``VisitPlan``), all or none; returns the visits.
 
-    A visit that exists and changes date, time or team records the change and, after commit, tells the
-    camat, the kecamatan's operators and the assessors of the visit (those leaving it too).
+    A visit that exists and changes date, time or team records the change; after commit, the people
+    concerned by a new or changed visit are told (see ``visit_recipients``).
     """
     if not (by.is_superuser or is_edition_admin(by, stage.edition)):
         raise ValidationError(_("Only the province admin of this edition plans its field visits."))
@@ -127,30 +176,36 @@ def plan_visits(stage, plans, by, reason=""):
         edition = Edition.objects.select_for_update().get(pk=stage.edition_id)
         stage.edition = edition
         require_plannable(stage)
-        team_pool = set(stage_assessors(stage).values_list("pk", flat=True))
+        team_pool = set(visit_assessors(stage).values_list("pk", flat=True))
+        entries = set(StageEntry.objects.filter(stage=stage).values_list("participant_id", flat=True))
+        conflicts = conflict_pairs(
+            list({a.pk: a for plan in plans for a in plan.assessors}.values()), [plan.participant for plan in plans]
+        )
+        for plan in plans:
+            _check_plan(stage, plan, team_pool, entries, conflicts)
+        _check_no_double_booking(stage, plans)
         existing = {
             visit.participant_id: visit
             for visit in FieldVisit.objects.select_for_update().filter(stage=stage).prefetch_related("assessors")
         }
         visits = []
         for plan in plans:
-            _check_plan(stage, plan, team_pool)
             visit = existing.get(plan.participant.pk)
             if visit is None:
                 visit = FieldVisit(stage=stage, participant=plan.participant, planned_by=by)
                 old = None
             else:
                 old = (visit.date, visit.starts_at, set(visit.assessors.all()))
+            before = (visit.date, visit.starts_at, visit.ends_at, visit.meeting_place)
             visit.date, visit.starts_at, visit.ends_at = plan.date, plan.starts_at, plan.ends_at
             visit.meeting_place, visit.notes = plan.meeting_place.strip(), plan.notes.strip()
             visit.full_clean(exclude=["planned_by"], validate_unique=False)
             visit.save()
             team = set(plan.assessors)
-            if old is not None and (old[0], old[1], {u.pk for u in old[2]}) != (
-                visit.date,
-                visit.starts_at,
-                {u.pk for u in team},
-            ):
+            visit.assessors.set(team)
+            if old is None:
+                _announce(visit, team, team, planned=True)
+            elif (old[0], old[1], {u.pk for u in old[2]}) != (visit.date, visit.starts_at, {u.pk for u in team}):
                 change = FieldVisitChange.objects.create(
                     visit=visit,
                     old_date=old[0],
@@ -162,16 +217,9 @@ def plan_visits(stage, plans, by, reason=""):
                     reason=reason.strip()[:500],
                     by=by,
                 )
-                concerned = visit_recipients(visit, extra=old[2] | team)
-                transaction.on_commit(
-                    lambda visit=visit, change=change, concerned=concerned: announce_visit_moved(
-                        visit, change, concerned
-                    )
-                )
-            visit.assessors.set(team)
-            if old is None:
-                concerned = visit_recipients(visit, extra=team)
-                transaction.on_commit(lambda visit=visit, concerned=concerned: announce_visit_planned(visit, concerned))
+                _announce(visit, team, old[2] | team, change=change)
+            elif before != (visit.date, visit.starts_at, visit.ends_at, visit.meeting_place):
+                _announce(visit, team, team)  # a new end time or meeting place: told, not a move
             visits.append(visit)
     return visits
 
@@ -188,12 +236,16 @@ def plan_visit(
 
 
 def visit_recipients(visit, extra=()):
-    """Everyone concerned by a visit: the kecamatan's camat and operators, and the visit's assessors
-    (``extra``: the team before and after a change, so that an assessor taken off it hears too)."""
-    district_accounts = User.objects.filter(
-        district_id=visit.participant.district_id, role__in=DISTRICT_ROLES, is_active=True
+    """Everyone concerned by a visit: the kecamatan's camat and operators, the admins of its regency, and
+    the visit's assessors (``extra``: the team before and after a change, so that an assessor taken off
+    it hears too). Active accounts only, each once, in a stable order."""
+    district = visit.participant.district
+    accounts = User.objects.filter(
+        Q(district_id=district.pk, role__in=DISTRICT_ROLES)
+        | Q(regency_id=district.regency_id, role=Role.REGENCY_ADMIN),
+        is_active=True,
     )
-    people = {user.pk: user for user in district_accounts}
+    people = {user.pk: user for user in accounts}
     for user in extra:
         if user.is_active:
             people.setdefault(user.pk, user)
@@ -205,46 +257,45 @@ def _when(visit):
     return f"{when}–{visit.ends_at:%H.%M}" if visit.ends_at else when
 
 
-def _visit_text(visit):
+def _visit_lines(visit, team):
     district = visit.participant.district
     lines = [
+        f"{visit.stage.edition.name} · {visit.stage.name}",
         _("Kecamatan %(district)s, %(regency)s") % {"district": district.name, "regency": district.regency.name},
         _("When: %(when)s") % {"when": _when(visit)},
-        _("Team: %(team)s") % {"team": ", ".join(_names(visit.assessors.all())) or "–"},
+        _("Team: %(team)s") % {"team": ", ".join(_names(team)) or "–"},
     ]
     if visit.meeting_place:
         lines.append(_("Meeting place: %(place)s") % {"place": visit.meeting_place})
     return lines
 
 
-def announce_visit_planned(visit, recipients):
-    """Tell ``recipients`` of a newly planned visit (called after commit): an in-portal notice and an
-    e-mail sent by the worker (``sp2k.notices``), linking to their home page, where the visit shows."""
+def _announce(visit, team, people, *, planned=False, change=None):
+    """Queue, for after commit, the notice of a planned, moved or updated visit to everyone concerned,
+    in the portal's language, linking to their home page (where the visit shows)."""
+    district = visit.participant.district.name
     with translation.override(settings.LANGUAGE_CODE):
-        subject = _("Field visit planned: Kecamatan %(district)s, %(when)s") % {
-            "district": visit.participant.district.name,
-            "when": _when(visit),
-        }
-        text = "\n".join([visit.stage.edition.name + " · " + visit.stage.name, *_visit_text(visit)])
-    return notify(recipients, Notice.Kind.FIELD_VISIT, subject, text, reverse("dashboard"))
-
-
-def announce_visit_moved(visit, change, recipients):
-    """Tell ``recipients`` that ``visit`` moved or its team changed (called after commit), with what it was."""
-    with translation.override(settings.LANGUAGE_CODE):
-        subject = _("Field visit moved: Kecamatan %(district)s, now %(when)s") % {
-            "district": visit.participant.district.name,
-            "when": _when(visit),
-        }
-        before = _("Before: %(date)s, %(time)s; team: %(team)s") % {
-            "date": date_format(change.old_date, "DATE_FORMAT"),
-            "time": change.old_starts_at.strftime("%H.%M"),
-            "team": ", ".join(change.old_assessors) or "–",
-        }
-        lines = [visit.stage.edition.name + " · " + visit.stage.name, *_visit_text(visit), before]
-        if change.reason:
-            lines.append(_("Reason: %(reason)s") % {"reason": change.reason})
-    return notify(recipients, Notice.Kind.FIELD_VISIT, subject, "\n".join(lines), reverse("dashboard"))
+        lines = _visit_lines(visit, team)
+        if planned:
+            subject = _("Field visit planned: Kecamatan %(district)s, %(when)s")
+        elif change is not None:
+            subject = _("Field visit moved: Kecamatan %(district)s, now %(when)s")
+            lines.append(
+                _("Before: %(date)s, %(time)s; team: %(team)s")
+                % {
+                    "date": date_format(change.old_date, "DATE_FORMAT"),
+                    "time": change.old_starts_at.strftime("%H.%M"),
+                    "team": ", ".join(change.old_assessors) or "–",
+                }
+            )
+            if change.reason:
+                lines.append(_("Reason: %(reason)s") % {"reason": change.reason})
+        else:
+            subject = _("Field visit updated: Kecamatan %(district)s, %(when)s")
+        subject = subject % {"district": district, "when": _when(visit)}
+    notify_on_commit(
+        visit_recipients(visit, extra=people), Notice.Kind.FIELD_VISIT, subject, "\n".join(lines), reverse("dashboard")
+    )
 
 
 # --- reads the letter needs ---------------------------------------------------------------------
@@ -294,6 +345,7 @@ def visit_notice_facts(visit, *, number, signatory_office, signatory_name, place
     }
 
 
+@transaction.atomic
 def issue_visit_notice(visit, by, *, number, signatory_office, signatory_name, place="", letter_date=None):
     """The current notice letter of ``visit``: a new version when the visit or the letter changed."""
     stage = visit.stage

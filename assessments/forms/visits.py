@@ -13,25 +13,37 @@ class TimeInput(forms.TimeInput):
         super().__init__(format="%H:%M", **kwargs)
 
 
-class AssessorChoiceField(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, obj):
-        return str(obj)
-
-
 class VisitRowForm(forms.Form):
-    """One row of the planning table; prefixed with the participant's id."""
+    """One row of the planning table; prefixed with the participant's id.
+
+    ``assessors`` is the list of users who may be chosen (read once for the whole table): each row's
+    choices come from it, without a query of their own.
+    """
 
     date = forms.DateField(label=_("Date"), required=False, widget=DateInput())
     starts_at = forms.TimeField(label=_("Time"), required=False, widget=TimeInput())
     ends_at = forms.TimeField(label=_("Until"), required=False, widget=TimeInput())
     meeting_place = forms.CharField(label=_("Meeting place"), max_length=200, required=False)
-    assessors = AssessorChoiceField(
-        label=_("Assessors"), queryset=None, required=False, widget=forms.CheckboxSelectMultiple
+    assessors = forms.TypedMultipleChoiceField(
+        label=_("Assessors"), coerce=int, required=False, widget=forms.CheckboxSelectMultiple
     )
 
     def __init__(self, *args, assessors, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["assessors"].queryset = assessors
+        for name in ("date", "starts_at", "ends_at", "meeting_place"):
+            self.fields[name].widget.attrs["class"] = "form-control"
+        self.fields["meeting_place"].widget.attrs["placeholder"] = _("Kecamatan office")
+        self.people = {user.pk: user for user in assessors}
+        self.fields["assessors"].choices = [(user.pk, str(user)) for user in assessors]
+
+    def clean_assessors(self):
+        return [self.people[pk] for pk in self.cleaned_data["assessors"]]
+
+    @property
+    def chosen_ids(self):
+        """The ids of the assessors ticked (as posted, or as planned)."""
+        value = self["assessors"].value() or []
+        return {int(pk) for pk in value if str(pk).isdigit()}
 
     @property
     def is_blank(self):

@@ -64,3 +64,7 @@ class FieldVisitChange(models.Model):
         ordering = ["at", "pk"]
         verbose_name = _("field visit change")
         verbose_name_plural = _("field visit changes")
+
+    @property
+    def team_changed(self):
+        return self.old_assessors != self.new_assessors

@@ -56,6 +56,12 @@ def district_visits(district_id, today=None):
     return list(_upcoming(FieldVisit.objects.filter(participant__district_id=district_id), today))
 
 
+def regency_visits(regency_id, today=None):
+    """The coming field visits to the kecamatan of a regency (its regency admins' home page): 2 queries."""
+    today = today or timezone.localdate()
+    return list(_upcoming(FieldVisit.objects.filter(participant__district__regency_id=regency_id), today))
+
+
 def assessor_visits(user, today=None):
     """(today's visits, later ones) of an assessor's teams (the assessor's home page): 2 queries."""
     today = today or timezone.localdate()

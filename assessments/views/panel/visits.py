@@ -1,5 +1,7 @@
 """The province admin's field-visit schedule of a stage (plan all its visits at once) and the notice letters."""
 
+from dataclasses import dataclass
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
@@ -10,9 +12,10 @@ from django.utils.translation import ngettext
 from django.views.generic import FormView, TemplateView
 
 from assessments.domain import visits
+from assessments.domain.conflicts import conflict_pairs
 from assessments.forms.visits import VisitLetterForm, VisitReasonForm, VisitRowForm
 from assessments.models import FieldVisit
-from assessments.queries.visits import stage_visit_rows
+from assessments.queries.visits import stage_visit_rows, visit_changes
 from assessments.views.lookups import StageMixin
 from sp2k.permissions import PermissionRequiredMixin
 
@@ -27,17 +30,27 @@ class StageVisitsMixin(StageMixin, PermissionRequiredMixin):
         return stage
 
 
+@dataclass
+class TeamChoice:
+    """One assessor's box in a row: ticked or not, and whether a conflict of interest keeps them off."""
+
+    user: object
+    checked: bool
+    conflict: bool
+
+
 class StageVisitsView(StageVisitsMixin, TemplateView):
-    """The table of the stage's visits: kecamatan, date, time, assessors, meeting place; saved all at once."""
+    """The stage's visits, one card per kecamatan: date, time, assessors, meeting place; saved all at once."""
 
     template_name = "assessments/visits/stage_visits.html"
 
     @cached_property
     def assessors(self):
-        return visits.stage_assessors(self.stage)
+        return list(visits.visit_assessors(self.stage))
 
     def rows(self, data=None):
         rows = stage_visit_rows(self.stage)
+        conflicts = conflict_pairs(self.assessors, [row.participant for row in rows])
         for row in rows:
             visit = row.visit
             initial = (
@@ -46,12 +59,17 @@ class StageVisitsView(StageVisitsMixin, TemplateView):
                     "starts_at": visit.starts_at,
                     "ends_at": visit.ends_at,
                     "meeting_place": visit.meeting_place,
-                    "assessors": list(row.team_ids),
+                    "assessors": sorted(row.team_ids),
                 }
                 if visit
                 else {}
             )
             row.form = VisitRowForm(data, prefix=f"p{row.participant.pk}", initial=initial, assessors=self.assessors)
+            chosen = row.form.chosen_ids
+            row.team = [
+                TeamChoice(user, user.pk in chosen, (user.pk, row.participant.pk) in conflicts)
+                for user in self.assessors
+            ]
         return rows
 
     def get_context_data(self, **kwargs):
@@ -61,7 +79,7 @@ class StageVisitsView(StageVisitsMixin, TemplateView):
             stage=self.stage,
             edition=self.stage.edition,
             editable=visits.visits_editable(self.stage),
-            has_assessors=self.assessors.exists(),
+            has_assessors=bool(self.assessors),
             **kwargs,
         )
 
@@ -123,6 +141,7 @@ class VisitLetterView(StageVisitsMixin, FormView):
             edition=self.stage.edition,
             visit=self.visit,
             letters=visits.letters_of(self.visit),
+            changes=visit_changes(self.visit),
             **kwargs,
         )
 
