@@ -14,7 +14,7 @@ The rules, enforced here for every path (pages, admin, commands):
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -97,6 +97,20 @@ def notify_round_opened(round_):
     )
 
 
+def closed_message(round_):
+    """Why the round takes no comment any more, for the person who tried (closed, past its day, opened)."""
+    if round_.closed_at is not None:
+        return _(
+            "The province closed this comment round on %(date)s: comments can no longer be written or changed."
+        ) % {"date": formats.date_format(timezone.localtime(round_.closed_at).date())}
+    if timezone.localdate() > round_.closes_on:
+        return _(
+            "Comments were accepted until %(date)s: this comment round is closed, comments can no longer be "
+            "written or changed."
+        ) % {"date": formats.date_format(round_.closes_on)}
+    return _("The competition has opened: this comment round is closed, comments can no longer be written or changed.")
+
+
 def can_comment(user, edition):
     """The account may comment on the edition's criteria (its role and province; the round aside)."""
     return bool(user.is_authenticated and is_edition_commenter(user, edition))
@@ -141,7 +155,7 @@ def save_comments(round_, author, texts):
     with transaction.atomic():
         round_ = CommentRound.objects.select_for_update().select_related("edition").get(pk=round_.pk)
         if round_.is_closed:
-            raise ValidationError(_("This comment round is closed: comments can no longer be written or changed."))
+            raise ValidationError(closed_message(round_))
         existing = {
             comment.indicator_id: comment
             for comment in CriterionComment.objects.filter(round=round_, author=author, indicator_id__in=cleaned)

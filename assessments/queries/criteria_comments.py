@@ -87,27 +87,24 @@ def criteria_with_own_comments(round_, author):
     return result
 
 
-@dataclass
-class IndicatorComments:
-    indicator: Indicator
-    comments: list
-
-
-def stage_comments(stage):
-    """The comments of every round of the edition on the stage's indicators, per indicator (in the
-    criteria's order; indicators without comments left out), each with its author, regency, kecamatan
-    and round: two queries."""
+def stage_comments(stage, aspects=()):
+    """The comments of every round of the edition on the stage's indicators, for the criteria editor:
+    each indicator of ``aspects`` (the page's, with their indicators prefetched) gets ``draft_comment_list``
+    (oldest first, each with its author, regency, kecamatan and round), and the page gets the current
+    round and the count. Two queries, whatever the number of comments."""
     comments = list(
         CriterionComment.objects.filter(indicator__aspect__stage=stage)
-        .select_related("indicator__aspect", "author", "regency", "district", "round")
-        .order_by("indicator__aspect__order", "indicator__order", "round__opened_at", "created_at", "pk")
+        .select_related("author", "regency", "district", "round")
+        .order_by("indicator_id", "round__opened_at", "created_at", "pk")
     )
     grouped = {}
     for comment in comments:
-        grouped.setdefault(comment.indicator_id, IndicatorComments(comment.indicator, [])).comments.append(comment)
+        grouped.setdefault(comment.indicator_id, []).append(comment)
+    for aspect in aspects:
+        for indicator in aspect.indicators.all():
+            indicator.draft_comment_list = grouped.get(indicator.pk, [])
     return {
         "round": current_round(stage.edition),
-        "indicators": list(grouped.values()),
         "count": len(comments),
     }
 

@@ -112,6 +112,9 @@ class CriteriaCommentView(lookups.EditionObjectMixin, PermissionRequiredMixin, T
             round=self.round,
             stages=stages,
             can_comment=self.can_comment,
+            closed_message=(
+                criteria_comments.closed_message(self.round) if self.round and self.round.is_closed else None
+            ),
             max_length=COMMENT_MAX_LENGTH,
             **kwargs,
         )
