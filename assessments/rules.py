@@ -224,6 +224,12 @@ rules.add_perm("assessments.view_my_evidence", is_kecamatan_account)
 rules.add_perm("assessments.manage_awards", manages_edition)
 # Object: the edition. Results pages, downloads and the API: everyone, once published (never before).
 rules.add_perm("assessments.view_results", is_published)
+# Object: the last EditionTransition of an edition. Its public results page, once the publication is withdrawn,
+# says so with the reason and the date: everyone.
+rules.add_perm(
+    "assessments.view_publication_withdrawal",
+    rules.predicate(lambda user, move: move is not None and move.is_publication_withdrawal),
+)
 
 
 # --- documents ---

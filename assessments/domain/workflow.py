@@ -252,6 +252,15 @@ def publish(edition, by):
     return move_edition(edition, State.PUBLISHED, by, confirmed=True)
 
 
+def result_documents(edition):
+    """The current printed documents a withdrawal of the publication would withdraw (for its confirmation)."""
+    return list(
+        Document.objects.filter(edition=edition, kind__in=RESULT_DOCUMENTS, status=Document.Status.CURRENT)
+        .select_related("participant__district")
+        .order_by("kind", "pk")
+    )
+
+
 def withdraw_publication(edition, by, reason):
     """Withdraw a publication (PUBLISHED → FINAL) with a reason the public results page shows (the
     confirmation page's act); the awards can then be changed and the results published again."""

@@ -43,5 +43,25 @@ class ChoiceForm(forms.Form):
 
 class PublishForm(forms.Form):
     confirm = forms.BooleanField(
-        label=_("I understand that the results become public at once and can no longer change."), required=True
+        label=_(
+            "I understand that the results become public at once and no longer change, unless the publication is "
+            "withdrawn."
+        ),
+        required=True,
+    )
+
+
+class WithdrawPublicationForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Shown on the public results page, with the date of the withdrawal."),
+    )
+    confirm = forms.BooleanField(
+        label=_(
+            "I understand that the results leave the public pages, the downloads and the API, and that the decree "
+            "and certificates are withdrawn."
+        ),
+        required=True,
     )

@@ -45,6 +45,20 @@ def published_editions():
     )
 
 
+def withdrawn_publication(pk):
+    """The withdrawal (an EditionTransition, with ``edition``) of an edition whose publication was withdrawn
+    and not published again, or None: its public results page then says so, with the reason and date."""
+    last = (
+        EditionTransition.objects.filter(edition_id=pk)
+        .select_related("edition__province")
+        .order_by("-at", "-pk")
+        .first()
+    )
+    if last is None or not last.is_publication_withdrawal or last.edition.is_published:
+        return None
+    return last
+
+
 def published_edition(pk):
     """One published edition (raises Edition.DoesNotExist for any other: the views answer 404)."""
     return published_editions().get(pk=pk)

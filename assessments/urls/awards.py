@@ -16,4 +16,5 @@ urlpatterns = [
     path(AWARDS + "konfirmasi/", views.ConfirmView.as_view(), name="awards_confirm"),
     path(AWARDS + "batalkan-konfirmasi/", views.WithdrawConfirmationView.as_view(), name="awards_withdraw"),
     path("<int:edition_pk>/terbitkan/", views.PublishView.as_view(), name="publish"),
+    path("<int:edition_pk>/tarik-publikasi/", views.WithdrawPublicationView.as_view(), name="publication_withdraw"),
 ]

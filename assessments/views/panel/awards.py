@@ -11,7 +11,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from assessments.domain import awards, ranking, workflow
-from assessments.forms.awards import CategoryForm, ChoiceForm, PublishForm
+from assessments.forms.awards import CategoryForm, ChoiceForm, PublishForm, WithdrawPublicationForm
 from assessments.models import Award, AwardCategory, Edition, Participant
 from assessments.views.lookups import EditionMixin
 from sp2k.permissions import PermissionRequiredMixin
@@ -253,3 +253,36 @@ class PublishView(AwardsMixin, TemplateView):
             return redirect("assessments:publish", edition_pk=self.edition.pk)
         messages.success(request, _("The results are published and public from now on."))
         return redirect("results:edition_results", edition_pk=self.edition.pk)
+
+
+class WithdrawPublicationView(AwardsMixin, TemplateView):
+    """A confirmation step with a reason, then the move back to FINAL: the public page says it was withdrawn."""
+
+    template_name = "assessments/awards/withdraw_publication.html"
+
+    def get_context_data(self, form=None, **kwargs):
+        edition = self.edition
+        problems = [] if edition.is_published else [_("Only a published edition can have its publication withdrawn.")]
+        return super().get_context_data(
+            edition=edition,
+            problems=problems,
+            form=form or WithdrawPublicationForm(),
+            documents=workflow.result_documents(edition) if not problems else [],
+            **kwargs,
+        )
+
+    def post(self, request, *args, **kwargs):
+        form = WithdrawPublicationForm(request.POST)
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(form=form), status=400)
+        try:
+            workflow.withdraw_publication(self.edition, request.user, form.cleaned_data["reason"])
+        except ValidationError as error:
+            for message in _messages_of(error):
+                messages.error(request, message)
+            return redirect("assessments:publication_withdraw", edition_pk=self.edition.pk)
+        messages.success(
+            request,
+            _("The publication was withdrawn. Correct the awards, then publish the results again."),
+        )
+        return redirect("assessments:edition_detail", edition_pk=self.edition.pk)

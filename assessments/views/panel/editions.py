@@ -180,6 +180,7 @@ class EditionDetailView(EditionMixin, PermissionRequiredMixin, TemplateView):
                         "label": workflow.move_label(edition.state, state),
                         "backward": workflow.BACKWARD.get(edition.state) == state,
                         "problems": workflow.precondition_problems(edition, state),
+                        "url": _confirmation_url(edition, state),
                     }
                 )
         stages = list(services.stages_with_counts(edition))
@@ -214,6 +215,14 @@ class EditionDetailView(EditionMixin, PermissionRequiredMixin, TemplateView):
             ),
             **kwargs,
         )
+
+
+def _confirmation_url(edition, to_state):
+    """Publishing and withdrawing a publication are made on their confirmation pages (None: a plain move)."""
+    if not workflow.needs_confirmation(edition.state, to_state):
+        return None
+    name = "publish" if to_state in Edition.PUBLISHED_STATES else "publication_withdraw"
+    return reverse(f"assessments:{name}", args=[edition.pk])
 
 
 def _steps(current):
@@ -473,7 +482,7 @@ class StageCriteriaView(StageCriteriaMixin, PermissionRequiredMixin, TemplateVie
             locked_message=None if self.editable else locked_message(self.stage),
             can_delete_stage=self.editable and self.edition.in_setup,
             stage_comments=(
-                comment_queries.stage_comments(self.stage)
+                comment_queries.stage_comments(self.stage, aspects)
                 if self.request.user.has_perm("assessments.view_criteria_comments", self.edition)
                 else None
             ),

@@ -47,9 +47,29 @@ class HistoryView(PermissionRequiredMixin, TemplateView):
 
 
 class EditionResultsView(PublishedEditionMixin, TemplateView):
+    """The results of a published edition; once its publication is withdrawn (and until it is published
+    again), a page saying so, with the reason and the date."""
+
     template_name = "results/edition_results.html"
 
+    @cached_property
+    def withdrawal(self):
+        return selectors.withdrawn_publication(self.kwargs["edition_pk"])
+
+    def get_permission_required(self):
+        if self.withdrawal is not None:
+            return ["assessments.view_publication_withdrawal"]
+        return super().get_permission_required()
+
+    def get_permission_object(self):
+        return self.withdrawal if self.withdrawal is not None else super().get_permission_object()
+
+    def get_template_names(self):
+        return ["results/edition_withdrawn.html"] if self.withdrawal is not None else super().get_template_names()
+
     def get_context_data(self, **kwargs):
+        if self.withdrawal is not None:
+            return super().get_context_data(edition=self.withdrawal.edition, withdrawal=self.withdrawal, **kwargs)
         edition = self.edition
         rows = selectors.result_rows(edition)
         return super().get_context_data(

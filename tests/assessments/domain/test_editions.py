@@ -102,7 +102,10 @@ def test_edition_moves_forward_one_step_at_a_time_and_each_move_is_recorded(
     # Publication needs confirmed awards (the awards area): one award, to the only participant scored.
     AwardCategory.objects.create(edition=edition, order=1, name="Juara I", rank=1)
     awards.confirm_awards(edition, province_admin)
-    workflow.move_edition(edition, State.PUBLISHED, by=province_admin)
+    # Publishing is made on its confirmation page only (``workflow.publish``), never as a plain move.
+    with pytest.raises(ValidationError, match="confirmation page"):
+        workflow.move_edition(edition, State.PUBLISHED, by=province_admin)
+    workflow.publish(edition, province_admin)
 
     edition.refresh_from_db()
     assert edition.state == State.PUBLISHED
@@ -114,11 +117,12 @@ def test_edition_moves_forward_one_step_at_a_time_and_each_move_is_recorded(
         (State.FINAL, State.PUBLISHED, province_admin.pk),
     ]
     assert all(t.at for t in EditionTransition.objects.all())
-    # Published is the end: nothing moves any more, not even back.
-    assert workflow.allowed_moves(edition) == []
+    # Once published, the only way back is withdrawing the publication, on its own confirmation page.
+    assert workflow.allowed_moves(edition) == [State.FINAL]
     for state in State.values:
         with pytest.raises(ValidationError):
             workflow.move_edition(edition, state, by=province_admin)
+    assert EditionTransition.objects.count() == 4
 
 
 def test_results_can_be_reopened_before_publication(edition, province_admin):
