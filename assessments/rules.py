@@ -144,6 +144,10 @@ def is_participant_regency_admin(user, obj):
     )
 
 
+# Object: the participant. Withdrawing a nomination: its own regency's admin (the domain checks state and time).
+rules.add_perm("assessments.withdraw_participant", is_participant_regency_admin)
+
+
 @rules.predicate
 def is_participant_edition_admin(user, obj):
     participant = _evidence_participant(obj)

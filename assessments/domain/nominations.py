@@ -11,6 +11,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from assessments.domain.edition_notices import notify_nomination_decided
 from assessments.models import Edition, Participant
 from assessments.rules import is_edition_admin
 from districts.models import District, Regency
@@ -97,7 +98,7 @@ def enter_participants(edition, districts, by):
         if problems:
             raise ValidationError(problems)
         now = timezone.now()
-        return [
+        entered = [
             Participant.objects.create(
                 edition=edition,
                 district=district,
@@ -110,6 +111,9 @@ def enter_participants(edition, districts, by):
             for chosen in by_regency.values()
             for district in chosen
         ]
+        for participant in entered:
+            notify_nomination_decided(participant)
+        return entered
 
 
 def withdraw(participant, by):
@@ -137,7 +141,8 @@ def decide(participant, accept, reason, by):
     """Accept or reject a nomination (a rejection needs a reason); the decision is recorded.
 
     A decision can be changed while nominations are open; turning a rejection into an acceptance
-    must still fit the regency's quota.
+    must still fit the regency's quota. The regency admins and the kecamatan's accounts are told (once
+    the transaction commits).
     """
 
     if not (by.is_superuser or is_edition_admin(by, participant.edition)):
@@ -150,11 +155,12 @@ def decide(participant, accept, reason, by):
         _require_open(edition)
         participant = Participant.objects.select_for_update().get(pk=participant.pk)
         if participant.is_withdrawn:
-            raise ValidationError(
-                _("%(name)s was withdrawn by its regency: there is nothing to decide.")
-                % {"name": participant.district.name}
-            )
-        if accept and participant.status == Participant.Status.REJECTED:
+            raise ValidationError(_("This nomination was withdrawn by its regency: there is nothing to decide."))
+        if accept and participant.is_accepted:
+            raise ValidationError(_("This nomination is accepted already."))
+        if not accept and participant.is_rejected and participant.decision_reason == reason:
+            raise ValidationError(_("This nomination is rejected already, for the same reason."))
+        if accept and participant.is_rejected:
             if _used_places(edition, participant.district.regency_id) >= edition.nomination_quota:
                 raise ValidationError(_("Accepting it would take the regency over its quota of nominations."))
         participant.status = Participant.Status.ACCEPTED if accept else Participant.Status.REJECTED
@@ -162,6 +168,7 @@ def decide(participant, accept, reason, by):
         participant.decided_by = by
         participant.decided_at = timezone.now()
         participant.save(update_fields=["status", "decision_reason", "decided_by", "decided_at"])
+        notify_nomination_decided(participant)
         return participant
 
 

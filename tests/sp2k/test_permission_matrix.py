@@ -152,6 +152,9 @@ EXPECTED = {
     "assessments:participant_list": "l ff oo ffnn on",  # every regency admin of the province nominates
     "assessments:nominate": "l ff oo ffnn fn",
     "assessments:participant_decide": PROVINCE_ADMIN,
+    "assessments:participant_bulk_decide": PROVINCE_ADMIN,
+    "assessments:participant_enter": PROVINCE_ADMIN,  # (the page says nominations are not open)
+    "assessments:nomination_withdraw": "l ff of ffnn fn",  # A's own regency admin (refused: not open)
     "assessments:assessor_list": PROVINCE_ADMIN,
     "assessments:assessor_add": PROVINCE_ADMIN,
     "assessments:assessor_remove": PROVINCE_ADMIN,
@@ -165,6 +168,7 @@ EXPECTED = {
     "assessments:sheet_worker": ALL,  # the sheet's service worker: a script, public like a static file
     "assessments:score_save": SHEET_ASSESSOR,
     "assessments:sheet_submit": SHEET_ASSESSOR,
+    "assessments:stage_submit_all": STAGE_ASSESSOR,  # one's own sheets of the stage (the confirmation page)
     "assessments:sheet_reopen": PROVINCE_ADMIN,
     "assessments:sheet_open": SHEET_ASSESSOR,  # the conflicted assessor may not start a sheet of A
     "assessments:stage_progress": PROVINCE_ADMIN,
@@ -240,6 +244,8 @@ POST_DATA = {
     "assessments:edition_transition": {},
     "assessments:nominate": {},
     "assessments:participant_decide": {},
+    "assessments:participant_bulk_decide": {},
+    "assessments:nomination_withdraw": {},
     "assessments:assessor_add": {},
     "assessments:assessor_remove": {},
     "assessments:auto_assign": {},
@@ -269,6 +275,7 @@ POST_DATA = {
 # Views that answer GET and POST, where the POST is the act that matters: also posted, same letters.
 ALSO_POSTED = {
     "assessments:sheet_open": {},  # starting the sheet: refused to the conflicted assessor too
+    "assessments:stage_submit_all": {},  # no sheet chosen: nothing submitted
     # Deletes: GET asks for confirmation (nothing deleted), POST deletes.
     "assessments:edition_delete": {},
     "assessments:stage_delete": {},

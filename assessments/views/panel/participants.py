@@ -139,7 +139,10 @@ class ParticipantBulkDecideView(EditionMixin, PermissionRequiredMixin, View):
                     )
                     messages.success(request, text % {"count": len(decided)})
                 for participant, why in refused:
-                    messages.error(request, _("%(name)s: %(why)s") % {"name": participant.district.name, "why": why})
+                    messages.error(
+                        request,
+                        _("%(name)s was not decided: %(why)s") % {"name": participant.district.name, "why": why},
+                    )
         return redirect("assessments:participant_list", edition_pk=self.edition.pk)
 
 
@@ -188,19 +191,17 @@ class ParticipantEnterView(EditionMixin, PermissionRequiredMixin, TemplateView):
         return self.render_to_response(self.get_context_data(form=form), status=422)
 
 
-class NominationWithdrawView(EditionMixin, PermissionRequiredMixin, View):
+class NominationWithdrawView(lookups.ParticipantMixin, PermissionRequiredMixin, View):
     """The regency admin withdraws its own regency's nomination while nominations are open."""
 
-    permission_required = "assessments.withdraw_nomination"
+    permission_required = "assessments.withdraw_participant"
     http_method_names = ["post"]
 
+    def get_participants(self):
+        return super().get_participants().filter(edition_id=self.kwargs["edition_pk"])
+
     def post(self, request, *args, **kwargs):
-        participant = get_object_or_404(
-            Participant.objects.select_related("district"),
-            edition=self.edition,
-            pk=kwargs["participant_pk"],
-            district__regency_id=request.user.regency_id,
-        )
+        participant = self.participant
         try:
             nominations.withdraw(participant, request.user)
         except ValidationError as error:

@@ -8,6 +8,7 @@ PARTICIPANT_PREDICATES = {
     Participant.Status.NOMINATED: "is_nominated",
     Participant.Status.ACCEPTED: "is_accepted",
     Participant.Status.REJECTED: "is_rejected",
+    Participant.Status.WITHDRAWN: "is_withdrawn",
 }
 DOCUMENT_PREDICATES = {
     Document.Status.CURRENT: "is_current",
