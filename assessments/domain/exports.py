@@ -47,6 +47,7 @@ def open_data_terms(edition):
 
 def method(edition, stages):
     """How the published figures were computed, in fixed English (codes and descriptions), for the API."""
+    weighted = edition.final_score == edition.FinalScore.WEIGHTED_STAGES
     with translation.override("en"):
         return {
             "aggregation": {"code": edition.aggregation, "description": str(edition.get_aggregation_display())},
@@ -59,8 +60,10 @@ def method(edition, stages):
                 "Each stage score combines the submitted sheets of the assessors without a conflict of "
                 "interest with the participant ('assessors' per stage score)."
             ),
+            # A weight only where it counts: with "last_stage" the final score is the last stage's alone.
             "stages": [
-                {"order": stage.order, "name": stage.name, "weight": plain_number(stage.weight)} for stage in stages
+                {"order": stage.order, "name": stage.name, "weight": plain_number(stage.weight) if weighted else None}
+                for stage in stages
             ],
         }
 

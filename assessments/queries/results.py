@@ -8,7 +8,7 @@ Each function costs a fixed number of queries, whatever the number of participan
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, OuterRef, Prefetch, Subquery
+from django.db.models import Count, Max, OuterRef, Prefetch, Q, Subquery
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -309,3 +309,41 @@ def counted_assessors(edition, participant_ids=None):
         sheets = sheets.filter(participant_id__in=participant_ids)
     counts = sheets.values("participant_id", "stage_id").annotate(n=Count("pk")).order_by()
     return {(row["participant_id"], row["stage_id"]): row["n"] for row in counts}
+
+
+def open_data_editions(province_code=None, year=None):
+    """The published editions of the open data, of one province (its code) and/or one year when given:
+    nothing when none matches (never another province's or year's)."""
+    editions = published_editions()
+    if province_code is not None:
+        editions = editions.filter(province__code=province_code)
+    if year is not None:
+        editions = editions.filter(year=year)
+    return editions
+
+
+def open_data_version(province_code=None, year=None):
+    """(ETag material, last change) of the open data's list of editions, in 2 queries: the published
+    editions with their publication time, and the latest publication or withdrawal among the editions of the
+    province and year (a withdrawal changes the list too, so it moves Last-Modified forward)."""
+    published_at = EditionTransition.objects.filter(edition=OuterRef("pk"), to_state=Edition.State.PUBLISHED).order_by(
+        "-at"
+    )
+    editions = Edition.objects.published()
+    if province_code is not None:
+        editions = editions.filter(province__code=province_code)
+    if year is not None:
+        editions = editions.filter(year=year)
+    published = list(
+        editions.annotate(published_at=Subquery(published_at.values("at")[:1]))
+        .order_by("pk")
+        .values_list("pk", "published_at")
+    )
+    transitions = EditionTransition.objects.filter(
+        Q(to_state__in=Edition.PUBLISHED_STATES) | Q(from_state__in=Edition.PUBLISHED_STATES)
+    )
+    if province_code is not None:
+        transitions = transitions.filter(edition__province__code=province_code)
+    if year is not None:
+        transitions = transitions.filter(edition__year=year)
+    return published, transitions.aggregate(last=Max("at"))["last"]

@@ -3,10 +3,13 @@
 Scores are strings with exactly 2 decimals ("82.50"): the same figures as the results page and the
 downloads, without the rounding surprises of binary floating point in JSON readers.
 
-Every answer carries the API's version (``api_version``, header ``X-API-Version``); the data answers carry
-their licence, the method of the ranking and caching headers (``ETag`` and ``Last-Modified`` from the
-publication, ``Cache-Control: public``; a matching ``If-None-Match``/``If-Modified-Since`` answers 304). A
-query parameter the endpoint does not know is refused (400 naming it), never ignored.
+Every answer carries the format's version (``api_version``, header ``X-API-Version``) and the licence (a
+``Link: <…>; rel="license"`` header); the data answers also carry the licence and the data's version
+(``data_version``, the publication's time) in their body, the method of the ranking and caching headers
+(``ETag`` and ``Last-Modified`` from the publication, ``Cache-Control: public``; a matching
+``If-None-Match``/``If-Modified-Since`` answers 304 without building the answer). A query parameter the
+endpoint does not know, given twice or with an invalid value is refused (400 naming it and the parameters
+the endpoint accepts), never ignored.
 """
 
 import hashlib
@@ -21,28 +24,31 @@ from django.views import View
 from assessments.domain import exports
 from assessments.models import Stage
 from assessments.queries import results as selectors
-from assessments.views.public.results import PublishedEditionMixin, cache_headers
+from assessments.views.public.results import PublishedEditionMixin, not_modified, open_data_headers
 from sp2k.permissions import PermissionRequiredMixin
 
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
 PAGINATION_PARAMETERS = ("page", "page_size")
 _PROVINCE_CODE = re.compile(r"^\d{2}$")
+_YEAR = re.compile(r"^\d{4}$")
 
 
 class BadRequest(Exception):
-    pass
+    def __init__(self, parameter, message):
+        super().__init__(message)
+        self.parameter = parameter
 
 
 def _positive_int(raw, name, default):
-    if raw in (None, ""):
+    if raw is None:
         return default
     try:
         value = int(raw)
     except ValueError:
-        raise BadRequest(f"'{name}' must be a whole number.") from None
+        raise BadRequest(name, f"'{name}' must be a whole number.") from None
     if value < 1:
-        raise BadRequest(f"'{name}' must be 1 or more.")
+        raise BadRequest(name, f"'{name}' must be 1 or more.")
     return value
 
 
@@ -57,8 +63,11 @@ def _etag(*parts):
 
 def _json(data, status=200):
     response = JsonResponse(data, status=status, json_dumps_params={"ensure_ascii": False})
-    response["X-API-Version"] = exports.API_VERSION
-    return response
+    return open_data_headers(response)
+
+
+def _not_found():
+    return _json({"api_version": exports.API_VERSION, "detail": "Not found."}, status=404)
 
 
 class ApiView(PermissionRequiredMixin, View):
@@ -67,22 +76,36 @@ class ApiView(PermissionRequiredMixin, View):
     parameters = PAGINATION_PARAMETERS  # the query parameters this endpoint understands
 
     def check_parameters(self):
-        unknown = sorted(set(self.request.GET) - set(self.parameters))
+        params = self.request.GET
+        unknown = sorted(set(params) - set(self.parameters))
         if unknown:
             raise BadRequest(
+                unknown[0],
                 f"Unknown query parameter(s): {', '.join(unknown)}. This endpoint accepts: "
-                f"{', '.join(self.parameters)}."
+                f"{', '.join(self.parameters)}.",
             )
+        for name in self.parameters:
+            if len(params.getlist(name)) > 1:
+                raise BadRequest(name, f"'{name}' is given more than once.")
 
     def validators(self):
         """(ETag, Last-Modified) of the data this request answers."""
         raise NotImplementedError
 
-    def paginate(self, queryset):
-        """The page asked for by ``page`` and ``page_size`` (at most MAX_PAGE_SIZE) and its links."""
+    def data_version(self, last_modified):
+        return last_modified.isoformat() if last_modified else None
+
+    def pagination(self):
+        """(page number, page size) asked for by ``page`` and ``page_size`` (the size capped at MAX_PAGE_SIZE)."""
         params = self.request.GET
         page_number = _positive_int(params.get("page"), "page", 1)
         size = min(_positive_int(params.get("page_size"), "page_size", DEFAULT_PAGE_SIZE), MAX_PAGE_SIZE)
+        return page_number, size
+
+    def paginate(self, queryset):
+        """The page asked for by ``page`` and ``page_size`` and its links."""
+        params = self.request.GET
+        page_number, size = self.pagination()
         paginator = Paginator(queryset, size)
         try:
             page = paginator.page(page_number)  # page 1 of an empty list is an empty page, not an error
@@ -105,16 +128,34 @@ class ApiView(PermissionRequiredMixin, View):
     def get(self, request, *args, **kwargs):
         try:
             self.check_parameters()
+            self.pagination()
             etag, last_modified = self.validators()
+            if unchanged := not_modified(request, etag, last_modified):
+                return unchanged
             data = self.data()
         except BadRequest as error:
-            return _json({"detail": str(error)}, status=400)
+            return _json(
+                {
+                    "api_version": exports.API_VERSION,
+                    "detail": str(error),
+                    "parameter": error.parameter,
+                    "allowed_parameters": list(self.parameters),
+                },
+                status=400,
+            )
         except Http404:
-            return _json({"detail": "Not found."}, status=404)
-        return cache_headers(request, _json({"api_version": exports.API_VERSION, **data}), etag, last_modified)
+            return _not_found()
+        body = {
+            "api_version": exports.API_VERSION,
+            "data_version": self.data_version(last_modified),
+            "licence": exports.LICENCE,
+            "region_names_licence": exports.REGION_NAMES_LICENCE,
+            **data,
+        }
+        return open_data_headers(_json(body), etag, last_modified)
 
     def handle_no_permission(self):
-        return _json({"detail": "Not found."}, status=404)
+        return _not_found()
 
     def absolute(self, name, *args):
         return self.request.build_absolute_uri(reverse(name, args=args))
@@ -139,31 +180,34 @@ class ApiView(PermissionRequiredMixin, View):
 class EditionListApiView(ApiView):
     """GET /api/editions/: the published editions, newest first within each province.
 
-    ``province`` (a province code, e.g. 35) and ``year`` filter them.
+    ``province`` (a province code of two digits, e.g. 35) and ``year`` (four digits) filter them; a filter
+    nothing matches answers an empty list.
     """
 
     parameters = ("province", "year", *PAGINATION_PARAMETERS)
 
-    def editions(self):
+    def filters(self):
         params = self.request.GET
-        editions = selectors.published_editions()
-        if params.get("province"):
-            if not _PROVINCE_CODE.match(params["province"]):
-                raise BadRequest("'province' must be a province code of two digits, e.g. 35.")
-            editions = editions.filter(province__code=params["province"])
-        if params.get("year"):
-            editions = editions.filter(year=_positive_int(params["year"], "year", None))
-        return editions
+        province = params.get("province")
+        if province is not None and not _PROVINCE_CODE.match(province):
+            raise BadRequest("province", "'province' must be a province code of two digits, e.g. 35.")
+        year = params.get("year")
+        if year is not None and not _YEAR.match(year):
+            raise BadRequest("year", "'year' must be a year of four digits, e.g. 2026.")
+        return {"province_code": province, "year": None if year is None else int(year)}
 
     def validators(self):
-        published = list(self.editions().values_list("pk", "published_at"))
-        last = max((at for _pk, at in published if at), default=None)
-        return _etag(self.request.GET.urlencode(), *published), last
+        published, last = selectors.open_data_version(**self.filters())
+        return _etag(self.request.GET.urlencode(), last, *published), last
 
     def data(self):
         stages = Prefetch("stages", queryset=Stage.objects.order_by("order"))
-        editions, meta = self.paginate(self.editions().prefetch_related(stages))
-        return {**meta, "results": [self.edition_data(edition, list(edition.stages.all())) for edition in editions]}
+        editions, meta = self.paginate(selectors.open_data_editions(**self.filters()).prefetch_related(stages))
+        return {
+            "filters": {key: value for key, value in self.filters().items() if value is not None},
+            **meta,
+            "results": [self.edition_data(edition, list(edition.stages.all())) for edition in editions],
+        }
 
 
 class EditionResultsApiView(PublishedEditionMixin, ApiView):
@@ -173,7 +217,7 @@ class EditionResultsApiView(PublishedEditionMixin, ApiView):
         try:
             self.edition  # noqa: B018 - a missing or unpublished edition answers JSON 404 before anything else
         except Http404:
-            return JsonResponse({"detail": "Not found."}, status=404)
+            return _not_found()
         return super().dispatch(request, *args, **kwargs)
 
     def validators(self):

@@ -86,27 +86,31 @@ def _download_name(edition, extension):
     return f"hasil-{slugify(edition.name)}.{extension}"
 
 
-def cache_headers(request, response, etag, last_modified):
-    """ETag, Last-Modified (a datetime or None) and Cache-Control: public on an answer of published data;
-    a 304 instead when the client already holds this version."""
-    timestamp = last_modified.timestamp() if last_modified else None
-    response["ETag"] = etag
-    if timestamp is not None:
-        response["Last-Modified"] = http_date(timestamp)
-    patch_cache_control(response, public=True, max_age=OPEN_DATA_CACHE_SECONDS)
-    conditional = get_conditional_response(request, etag=etag, last_modified=timestamp, response=response)
-    if conditional is not response:
-        for header in ("X-API-Version", "Cache-Control", "ETag", "Last-Modified"):
-            if header in response:
-                conditional[header] = response[header]
-    return conditional
-
-
-def _open_data_headers(response, edition):
-    """The licence (a Link header, RFC 8288) and the version of the open data a download carries."""
+def open_data_headers(response, etag=None, last_modified=None):
+    """What every answer of open data carries: the licence (a Link header, RFC 8288), the data format's
+    version (X-API-Version) and, for published data, ETag, Last-Modified (a datetime or None) and
+    Cache-Control: public."""
     response["Link"] = f'<{exports.LICENCE["url"]}>; rel="license"'
     response["X-API-Version"] = exports.API_VERSION
+    if etag:
+        response["ETag"] = etag
+        if last_modified:
+            response["Last-Modified"] = http_date(last_modified.timestamp())
+        patch_cache_control(response, public=True, max_age=OPEN_DATA_CACHE_SECONDS)
     return response
+
+
+def not_modified(request, etag, last_modified):
+    """A 304 (or 412) with the open data's headers when the client already holds this version, else None:
+    asked before the answer is built, so a revalidation costs no more than the validators."""
+    timestamp = int(last_modified.timestamp()) if last_modified else None  # HTTP dates have whole seconds
+    conditional = get_conditional_response(request, etag=etag, last_modified=timestamp)
+    return None if conditional is None else open_data_headers(conditional, etag, last_modified)
+
+
+def cache_headers(request, response, etag, last_modified):
+    """The open data's headers on an answer of published data; a 304 instead when the client holds it."""
+    return not_modified(request, etag, last_modified) or open_data_headers(response, etag, last_modified)
 
 
 class ResultsCsvView(PublishedEditionMixin, View):
@@ -117,11 +121,13 @@ class ResultsCsvView(PublishedEditionMixin, View):
         edition = self.edition
         published = edition.published_at.timestamp() if edition.published_at else 0
         etag = f'"csv-{exports.API_VERSION}-{edition.pk}-{published:.0f}"'
+        if unchanged := not_modified(request, etag, edition.published_at):
+            return unchanged
         counts = selectors.counted_assessors(edition)
         body = exports.results_csv(selectors.stages_of(edition), selectors.result_rows(edition), counts)
         response = HttpResponse(body, content_type="text/csv; charset=utf-8; header=present")
         response["Content-Disposition"] = f'attachment; filename="{_download_name(edition, "csv")}"'
-        return cache_headers(request, _open_data_headers(response, edition), etag, edition.published_at)
+        return open_data_headers(response, etag, edition.published_at)
 
 
 class ResultsExcelView(PublishedEditionMixin, View):
@@ -131,7 +137,7 @@ class ResultsExcelView(PublishedEditionMixin, View):
         response = HttpResponse(body, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
         response["Content-Disposition"] = f'attachment; filename="{_download_name(edition, "xlsx")}"'
         response["Vary"] = "Accept-Language, Cookie"  # the workbook speaks the reader's language
-        return _open_data_headers(response, edition)
+        return open_data_headers(response)
 
 
 class WinnerPhotoView(PublishedEditionMixin, View):
