@@ -148,6 +148,11 @@ EXPECTED = {
     "assessments:indicator_create": PROVINCE_ADMIN,
     "assessments:indicator_edit": PROVINCE_ADMIN,
     "assessments:indicator_delete": PROVINCE_ADMIN,
+    # criteria open for comment: the province's regencies and kecamatan comment, its admin opens and closes
+    "assessments:comment_rounds": "l oo oo ffff ff",
+    "assessments:criteria_comments": "l oo oo ffnn on",  # no round: the page says so (writing: test_criteria_comments)
+    "assessments:comment_round_open": PROVINCE_ADMIN,
+    "assessments:comment_round_close": PROVINCE_ADMIN,
     # participants, assessors, assignments
     "assessments:participant_list": "l ff oo ffnn on",  # every regency admin of the province nominates
     "assessments:nominate": "l ff oo ffnn fn",
@@ -252,6 +257,8 @@ POST_DATA = {
     "assessments:send_reminders": {},
     "assessments:score_save": {},
     "assessments:sheet_reopen": {},
+    "assessments:comment_round_open": {},
+    "assessments:comment_round_close": {},
     "assessments:stage_advance": {},
     "assessments:stage_advance_revert": {},
     "assessments:evidence_upload": {},
