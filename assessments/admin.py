@@ -13,6 +13,7 @@ what may be written is written through the domain's functions, whose refusal sho
 from django.apps import apps
 from django.contrib import admin
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from assessments.domain import assignments, criteria
@@ -379,22 +380,29 @@ class AssignmentAdmin(FrozenWithResultsAdmin):
 class ConflictAdmin(DomainCheckedAdmin):
     """A conflict is declared through the domain (its sheets are voided with it) and then kept as declared."""
 
-    list_display = ["assessor", "participant", "edition", "declared_at"]
+    list_display = ["assessor", "participant", "regency", "edition", "declared_at"]
     list_filter = ["edition__province"]
-    list_select_related = ["assessor", "participant__district", "edition"]
+    list_select_related = ["assessor", "participant__district", "regency", "edition"]
     search_fields = ["assessor__username", "assessor__full_name", "participant__district__name", "reason"]
-    raw_id_fields = ["edition", "assessor", "participant"]
+    raw_id_fields = ["edition", "assessor", "participant", "regency"]
 
     def domain_check(self, obj):
         if obj.pk is None:
-            if obj.edition_id != obj.participant.edition_id:
+            if (obj.participant_id is None) == (obj.regency_id is None):
+                raise ValidationError(_("A conflict is declared with one kecamatan or with one regency."))
+            if obj.participant_id is not None and obj.edition_id != obj.participant.edition_id:
                 raise ValidationError(_("The participant is not in this edition."))
-            assignments.conflict_problems(obj.assessor, obj.participant, obj.reason)
+            assignments.conflict_problems(
+                obj.assessor, obj.participant, obj.reason, regency=obj.regency, edition=obj.edition
+            )
 
     def save_model(self, request, obj, form, change):
         if change:
             return super().save_model(request, obj, form, change)
-        declared = assignments.declare_conflict(obj.assessor, obj.participant, obj.reason)
+        if obj.regency_id is not None:
+            declared = assignments.declare_regency_conflict(obj.assessor, obj.edition, obj.regency, obj.reason)
+        else:
+            declared = assignments.declare_conflict(obj.assessor, obj.participant, obj.reason)
         obj.pk, obj.declared_at = declared.pk, declared.declared_at
 
     def has_change_permission(self, request, obj=None):
@@ -405,7 +413,13 @@ class ConflictAdmin(DomainCheckedAdmin):
         # Lifting a conflict would count its sheets again: not once they exist or the results are final.
         if obj is not None and (
             obj.edition.results_final
-            or ScoreSheet.objects.filter(assessor_id=obj.assessor_id, participant_id=obj.participant_id).exists()
+            or ScoreSheet.objects.filter(assessor_id=obj.assessor_id, stage__edition_id=obj.edition_id)
+            .filter(
+                Q(participant_id=obj.participant_id)
+                if obj.participant_id is not None
+                else Q(participant__district__regency_id=obj.regency_id)
+            )
+            .exists()
         ):
             return False
         return super().has_delete_permission(request, obj)

@@ -156,3 +156,31 @@ class User(AbstractUser):
             errors["regency"] = _("The home regency must lie in the assessor's province.")
         if errors:
             raise ValidationError(errors)
+
+
+class HomeRegencyChange(models.Model):
+    """A change of an assessor's home regency (what its conflicts of interest are keyed to): who, from what to what,
+    when. Kept for good; written by ``assessments.domain.assignments.change_home_regency``."""
+
+    assessor = models.ForeignKey(User, models.PROTECT, related_name="home_regency_changes")
+    old_regency = models.ForeignKey(
+        "districts.Regency", models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("from")
+    )
+    new_regency = models.ForeignKey(
+        "districts.Regency", models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("to")
+    )
+    changed_by = models.ForeignKey(User, models.PROTECT, related_name="+", verbose_name=_("changed by"))
+    changed_at = models.DateTimeField(_("changed at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("home regency change")
+        verbose_name_plural = _("home regency changes")
+        ordering = ["-changed_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(old_regency=models.F("new_regency"))
+                | Q(old_regency__isnull=True)
+                | Q(new_regency__isnull=True),
+                name="home_regency_change_changes",
+            ),
+        ]
