@@ -198,17 +198,36 @@ class InnovationPhotoForm(CleanImageMixin, forms.ModelForm):
 
 
 class CatalogueFilterForm(forms.Form):
-    """The public catalogue's search box and filters (GET). Invalid values are simply ignored."""
+    """The public catalogue's search box and filters (GET). An invalid value is an error the page shows (it
+    lists nothing then), never silently dropped."""
 
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
     province = forms.ModelChoiceField(
-        label=_("Province"), queryset=Province.objects.none(), required=False, empty_label=_("All provinces")
+        label=_("Province"),
+        queryset=Province.objects.none(),
+        required=False,
+        empty_label=_("All provinces"),
+        error_messages={"invalid_choice": _("Choose one of the listed provinces.")},
     )
     regency = forms.ModelChoiceField(
-        label=_("Regency or city"), queryset=Regency.objects.none(), required=False, empty_label=_("All regencies")
+        label=_("Regency or city"),
+        queryset=Regency.objects.none(),
+        required=False,
+        empty_label=_("All regencies"),
+        error_messages={"invalid_choice": _("Choose one of the listed regencies (of the chosen province).")},
     )
-    year = forms.TypedChoiceField(label=_("Start year"), required=False, coerce=int, empty_value=None)
-    category = forms.ChoiceField(label=_("Category"), required=False)
+    year = forms.TypedChoiceField(
+        label=_("Start year"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        error_messages={"invalid_choice": _("Choose one of the listed years.")},
+    )
+    category = forms.ChoiceField(
+        label=_("Category"),
+        required=False,
+        error_messages={"invalid_choice": _("Choose one of the listed categories.")},
+    )
 
     def __init__(self, *args, provinces, regencies, years, **kwargs):
         super().__init__(*args, **kwargs)
@@ -220,6 +239,10 @@ class CatalogueFilterForm(forms.Form):
         self.fields["q"].widget.attrs["placeholder"] = _("Words from the name, problem, idea or results")
 
     def filters(self):
-        """The valid filters as a dict (empty when nothing valid was given)."""
-        self.is_valid()  # fills cleaned_data with the fields that are valid
+        """The filters given, as a dict (empty when none was given); call only on a valid form."""
         return {key: value for key, value in self.cleaned_data.items() if value not in (None, "")}
+
+    @property
+    def more_filters_invalid(self):
+        """An error in a filter behind 'Filter by region, year, category' (so that the page opens them)."""
+        return bool(set(self.errors) - {"q"})

@@ -254,11 +254,17 @@ class CatalogueView(PermissionRequiredMixin, TemplateView):
             regencies=selectors.catalogue_regencies(params.get("province")),
             years=selectors.catalogue_years(),
         )
+        if not form.is_valid():
+            # An invalid filter is said, with nothing listed: never "everything" as if it were the answer.
+            return super().get_context_data(
+                form=form, invalid_filters=True, filtered=True, filters_open=form.more_filters_invalid, **kwargs
+            )
         filters = form.filters()
         paginator = Paginator(selectors.catalogue(filters), selectors.CATALOGUE_PAGE_SIZE)
         page = paginator.get_page(params.get("page"))
         return super().get_context_data(
             form=form,
+            invalid_filters=False,
             filtered=bool(filters),
             filters_open=bool(set(filters) - {"q"}),
             page_obj=page,

@@ -475,12 +475,32 @@ def test_catalogue_filters(client, catalogue):
     assert catalogue_names(client, year="2020") == ["Bank Sampah Terpadu", "Rogojampi Melayani"]
     assert catalogue_names(client, category="governance") == ["Rapat Minggon"]
     assert catalogue_names(client, province="35", category="environment", q="bank") == ["Bank Sampah Terpadu"]
-    # A regency outside the chosen province is not a valid choice: it is ignored, not an error.
-    assert catalogue_names(client, province="32", regency="35.15") == [
-        "MAPS — Margahayu Ayo Pilah Sampah",
-        "Rapat Minggon",
-    ]
-    assert len(catalogue_names(client, province="99", year="abc", category="magic")) == 4
+
+
+@pytest.mark.parametrize(
+    ("params", "fields"),
+    [
+        ({"province": "32", "regency": "35.15"}, ["regency"]),  # a regency outside the chosen province
+        ({"province": "99"}, ["province"]),
+        ({"year": "abc"}, ["year"]),
+        ({"year": "1999"}, ["year"]),  # no published innovation started then
+        ({"category": "magic"}, ["category"]),
+        ({"q": "x" * 101}, ["q"]),
+        ({"province": "99", "year": "abc", "category": "magic"}, ["province", "year", "category"]),
+    ],
+)
+def test_catalogue_says_a_filter_is_invalid_and_lists_nothing(client, catalogue, params, fields):
+    response = client.get(reverse("catalogue:list"), params, headers={"accept-language": "en"})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert 'id="catalogue-invalid"' in page and "A filter is not valid" in page
+    assert sorted(response.context["form"].errors) == sorted(fields)
+    for field in fields:  # each said at its field
+        assert f'id="error_1_id_{field}"' in page
+    assert "innovations" not in response.context and 'id="catalogue-count"' not in page
+    assert "Clear the filters" in page
+    if fields != ["q"]:
+        assert '<details class="mb-3 catalogue-more" open>' in page  # the filters in error are shown
 
 
 def test_catalogue_filter_choices_are_where_something_is_published(client, catalogue):
