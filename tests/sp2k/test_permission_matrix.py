@@ -212,6 +212,9 @@ EXPECTED = {
     "assessments:awards_confirm": PROVINCE_ADMIN,
     "assessments:awards_withdraw": PROVINCE_ADMIN,
     "assessments:publish": PROVINCE_ADMIN,
+    # field visits (the field-visit stage of the edition in assessment, Rogojampi's visit)
+    "assessments:stage_visits": PROVINCE_ADMIN,
+    "assessments:visit_letter": PROVINCE_ADMIN,
     # documents (edition pages of the edition in assessment; issued files of the published one)
     "documents:edition": PROVINCE_ADMIN,
     "documents:decree_form": PROVINCE_ADMIN,
@@ -281,6 +284,8 @@ POST_DATA = {
 
 # Views that answer GET and POST, where the POST is the act that matters: also posted, same letters.
 ALSO_POSTED = {
+    "assessments:stage_visits": {},  # no row filled in: nothing planned
+    "assessments:visit_letter": {},  # no number: the form asks for it
     "assessments:sheet_open": {},  # starting the sheet: refused to the conflicted assessor too
     "assessments:stage_submit_all": {},  # no sheet chosen: nothing submitted
     # Deletes: GET asks for confirmation (nothing deleted), POST deletes.
@@ -379,7 +384,16 @@ def build_world(media_root):
     from assessments.domain.configuration import create_edition
     from assessments.domain.scoring import open_sheet
     from assessments.domain.workflow import move_edition
-    from assessments.models import Assignment, Award, DocumentJob, Edition, Indicator, Participant, StageAdvance
+    from assessments.models import (
+        Assignment,
+        Award,
+        DocumentJob,
+        Edition,
+        FieldVisit,
+        Indicator,
+        Participant,
+        StageAdvance,
+    )
     from districts.models import District, DistrictProfile, Innovation, InnovationPhoto, Province, Regency
     from sp2k.accounts.models import Role
     from tests.factories import DecreeFactory, example_configuration, final_edition_with_scores
@@ -439,6 +453,12 @@ def build_world(media_root):
         evidence=evidence_file,
         category=edition.award_categories.order_by("order").first(),
         advance=StageAdvance.objects.create(from_stage=stage, count=1, by=admin),
+        visit_stage=edition.stages.get(kind="field_visit"),
+    )
+
+    # Rogojampi's field visit (planned straight in the table: the stage has no entries yet).
+    w.objects["visit"] = FieldVisit.objects.create(
+        stage=w.visit_stage, participant=a, date=timezone.localdate(), starts_at="09:00", planned_by=admin
     )
 
     # Kecamatan A's profile (with its office photo) and innovations, one published.
@@ -547,6 +567,8 @@ def url_kwargs(key, w):
         "documents:job": {"pk": w.job.pk},
         "documents:job_download": {"pk": w.job.pk},
         "verify:document": {"code": "tidak-dikenal" if "[unknown]" in key else w.document.code},
+        "assessments:stage_visits": {"stage_pk": w.visit_stage.pk},
+        "assessments:visit_letter": {"stage_pk": w.visit_stage.pk, "visit_pk": w.visit.pk},
     }
     by_name = {
         "edition_pk": edition.pk,
