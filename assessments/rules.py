@@ -211,6 +211,8 @@ def is_entry_assessor(user, entry):
 
 # Object: the StageEntry (a participant at a stage). A kecamatan's whole evidence for the stage, as one zip.
 rules.add_perm("assessments.download_stage_evidence", manages_edition | is_entry_assessor)
+# Object: the edition. How many counted scores stand without the evidence their indicator requires.
+rules.add_perm("assessments.view_evidence_flags", manages_edition)
 
 
 @rules.predicate

@@ -769,34 +769,41 @@ def _safe_zip_part(name):
     return name[:150] or "data-dukung"
 
 
+def indicator_codes(stage):
+    """``{indicator_id: "2.3"}``: each indicator's number on the stage's score sheet (aspect, then indicator,
+    both counted from 1 in the sheet's order). One query."""
+    codes, aspects, within = {}, {}, {}
+    rows = Indicator.objects.filter(aspect__stage=stage).order_by("aspect__order", "aspect_id", "order", "pk")
+    for pk, aspect_id in rows.values_list("pk", "aspect_id"):
+        aspect = aspects.setdefault(aspect_id, len(aspects) + 1)
+        within[aspect_id] = within.get(aspect_id, 0) + 1
+        codes[pk] = f"{aspect}.{within[aspect_id]}"
+    return codes
+
+
 def zip_entries(participant, stage):
-    """``[(file, name in the zip)]`` for the stage's current files: ``NN_original-name.ext`` where NN is
-    the indicator's place on the score sheet (1 = its first indicator), and the index's text. Two queries."""
-    positions = {
-        pk: place
-        for place, pk in enumerate(
-            Indicator.objects.filter(aspect__stage=stage)
-            .order_by("aspect__order", "order", "pk")
-            .values_list("pk", flat=True),
-            start=1,
-        )
-    }
-    width = max(2, len(str(len(positions))))
+    """``[(file, name in the zip)]`` for the stage's current files, and the index's text. Two queries.
+
+    A name is ``<indicator number>_<original name>.<extension of the detected type>`` (``2.3_SK Tim.pdf``),
+    without folders or characters an unzip tool could take for a path; a name taken already (whatever its
+    case) gets `` (2)``, `` (3)``... before its extension.
+    """
+    codes = indicator_codes(stage)
     taken = {ZIP_INDEX_NAME}
     entries = []
     lines = [f"{participant.district.name} · {stage.edition.name} · {stage.name}", ""]
     for evidence in stage_files(participant, stage):
-        place = str(positions.get(evidence.indicator_id, 0)).zfill(width)
+        code = codes.get(evidence.indicator_id, "0")
         stem = _safe_zip_part(PurePosixPath(download_name(evidence)).stem)
         extension = KINDS[evidence.kind][1]
-        name, copy = f"{place}_{stem}.{extension}", 1
+        name, copy = f"{code}_{stem}.{extension}", 1
         while name.lower() in taken:
             copy += 1
-            name = f"{place}_{stem} ({copy}).{extension}"
+            name = f"{code}_{stem} ({copy}).{extension}"
         taken.add(name.lower())
         entries.append((evidence, name))
         caption = f" — {evidence.caption}" if evidence.caption else ""
-        lines.append(f"{name}\t{evidence.indicator.aspect.name} / {evidence.indicator.name}{caption}")
+        lines.append(f"{name}\t{code} {evidence.indicator.aspect.name} / {evidence.indicator.name}{caption}")
     return entries, "\n".join(lines) + "\n"
 
 
@@ -834,6 +841,13 @@ def stream_zip(entries, index):
     return _zip_pieces(entries, index, note)
 
 
+def _zip_info(name, moment):
+    info = zipfile.ZipInfo(name, date_time=timezone.localtime(moment).timetuple()[:6])
+    info.compress_type = zipfile.ZIP_DEFLATED
+    info.external_attr = 0o644 << 16  # a plain readable file once unzipped (0 would leave it unreadable)
+    return info
+
+
 def _zip_pieces(entries, index, note):
     sink = _Sink()
     missing = []
@@ -844,13 +858,12 @@ def _zip_pieces(entries, index, note):
             except (FileNotFoundError, OSError):
                 missing.append(name)
                 continue
-            info = zipfile.ZipInfo(name, date_time=timezone.localtime(evidence.uploaded_at).timetuple()[:6])
-            info.compress_type = zipfile.ZIP_DEFLATED
-            with source, archive.open(info, "w", force_zip64=True) as target:
+            with source, archive.open(_zip_info(name, evidence.uploaded_at), "w", force_zip64=True) as target:
                 for chunk in source.chunks():
                     target.write(chunk)
-                    yield sink.take()
+                    if piece := sink.take():
+                        yield piece
         if missing:
             index += "\n" + "\n".join(f"{name}\t{note}" for name in missing) + "\n"
-        archive.writestr(ZIP_INDEX_NAME, index)
+        archive.writestr(_zip_info(ZIP_INDEX_NAME, timezone.now()), index)
     yield sink.take()

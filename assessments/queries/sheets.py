@@ -12,7 +12,7 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Subquery
 
 from assessments.domain.conflicts import with_conflict_flags, without_conflicts
 from assessments.domain.evidence import current_files, evidence_by_indicator
-from assessments.domain.ranking import with_totals
+from assessments.domain.ranking import counted_sheets, with_totals
 from assessments.models import (
     Aspect,
     Assignment,
@@ -126,9 +126,7 @@ def sheet_layout(sheet):
             unsupported += indicator.evidence_missing
             count += 1
     scored = sum(1 for score in scores.values() if score.value is not None)
-    return SheetLayout(
-        aspects=aspects, total=sheet_total(sheet), scored=scored, count=count, unsupported=unsupported
-    )
+    return SheetLayout(aspects=aspects, total=sheet_total(sheet), scored=scored, count=count, unsupported=unsupported)
 
 
 def sheet_entry(sheet):
@@ -149,13 +147,14 @@ def score_lacks_evidence(sheet, indicator, score):
 
 
 def unsupported_scores(stage):
-    """``{participant_id: N}``: per participant of the stage, how many scores on its sheets (of assessors
-    without a conflict of interest, submitted or not) are values on indicators that require evidence
-    where the kecamatan has no current file. Participants without any are left out. One query."""
+    """``{participant_id: N}``: per participant of the stage, how many scores of the sheets its ranking counts
+    (submitted, by assessors without a conflict of interest) are values on indicators that require evidence
+    where the kecamatan has no current file. Participants without any are left out. One query, in the
+    database (``Exists`` per score), whatever the number of participants."""
     files = current_files().filter(participant=OuterRef("sheet__participant"), indicator=OuterRef("indicator"))
     rows = (
         Score.objects.filter(
-            sheet__in=without_conflicts(ScoreSheet.objects.filter(stage=stage)),
+            sheet__in=counted_sheets(stage=stage),
             indicator__requires_evidence=True,
             value__isnull=False,
         )
@@ -165,6 +164,14 @@ def unsupported_scores(stage):
         .order_by()
     )
     return {row["sheet__participant"]: row["n"] for row in rows}
+
+
+def with_evidence_flags(rows, stage):
+    """The ranking's rows, each with ``unsupported``: its count of ``unsupported_scores`` (0 when none)."""
+    counts = unsupported_scores(stage)
+    for row in rows:
+        row.unsupported = counts.get(row.participant.pk, 0)
+    return rows
 
 
 def sheet_total(sheet):

@@ -201,6 +201,15 @@ EXPECTED = {
     "assessments:evidence_replace": OWN_EVIDENCE,
     "assessments:evidence_update": OWN_EVIDENCE,
     "assessments:evidence_withdraw": OWN_EVIDENCE,
+    # evidence beside the score: A's file shown in the page (a PDF: still an attachment), a PDF's preview and
+    # its first page as a PNG; A's whole evidence for the stage as one zip (its assessor and the province)
+    "assessments:evidence_inline": SEES_EVIDENCE,
+    "assessments:evidence_inline [published]": ALL,
+    "assessments:evidence_preview": SEES_EVIDENCE,
+    "assessments:evidence_preview [published]": ALL,
+    "assessments:evidence_page": SEES_EVIDENCE,
+    "assessments:evidence_page [published]": ALL,
+    "assessments:evidence_zip": "l nn nn onnn on",
     # awards and publication
     "assessments:awards": PROVINCE_ADMIN,
     "assessments:award_defaults": PROVINCE_ADMIN,
@@ -581,6 +590,7 @@ def url_kwargs(key, w):
         "advance_pk": w.advance.pk,
         "award_pk": w.published_award.pk,
         "token": (w.public_evidence if published else w.evidence).token,
+        "page": 1,
         "code": "35.10.13",
     }
     _route, pattern = covered_urls()[name]

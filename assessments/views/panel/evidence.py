@@ -415,7 +415,7 @@ class DownloadView(FileMixin, PermissionRequiredMixin, View):
             handle,
             as_attachment=not (self.inline and services.is_image(evidence)),
             filename=services.download_name(evidence),
-            content_type=evidence.content_type,
+            content_type=services.KINDS[evidence.kind][0],  # the type found in the content at upload
         )
         return _guarded(response)
 

@@ -9,6 +9,7 @@ from django.views.generic import TemplateView
 
 from assessments.domain import advancing, ranking
 from assessments.models import Participant
+from assessments.queries import sheets
 from assessments.views.lookups import EditionMixin, ParticipantMixin, StageAdvanceMixin, StageMixin
 from sp2k.permissions import PermissionRequiredMixin
 
@@ -22,10 +23,15 @@ class StageRankingView(StageMixin, PermissionRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         stage, user = self.stage, self.request.user
         can_advance = user.has_perm("assessments.advance_stage", stage.edition)
+        rows = ranking.stage_ranking(stage)
+        show_evidence_flags = user.has_perm("assessments.view_evidence_flags", stage.edition)
+        if show_evidence_flags:
+            rows = sheets.with_evidence_flags(rows, stage)
         context = {
             "stage": stage,
             "edition": stage.edition,
-            "rows": ranking.stage_ranking(stage),
+            "rows": rows,
+            "show_evidence_flags": show_evidence_flags,
             "outlier_points": ranking.OUTLIER_POINTS,
             "can_advance": can_advance,
         }
