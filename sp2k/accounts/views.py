@@ -202,8 +202,11 @@ class BulkCreateView(ProvinceScopedMixin, PermissionRequiredMixin, TemplateView)
     template_name = "accounts/bulk_create.html"
 
     def bulk_form(self, data=None):
-        """The choice of roles and regions: from the query (GET) or the body (POST); unbound: the defaults."""
-        if data is None and "roles" in self.request.GET:
+        """The choice of roles and regions: from the query (GET) or the body (POST); unbound: the defaults.
+
+        The choice form always sends ``scope`` (a radio), so a choice with every role unticked is bound
+        (and refused), never taken for no choice."""
+        if data is None and "scope" in self.request.GET:
             data = self.request.GET
         return BulkAccountsForm(data, province=self.province)
 
@@ -218,7 +221,7 @@ class BulkCreateView(ProvinceScopedMixin, PermissionRequiredMixin, TemplateView)
 
     def post(self, request, *args, **kwargs):
         choice = {}
-        if "roles" in request.POST:  # without a choice: the default roles in every regency
+        if "scope" in request.POST:  # without a choice: the default roles in every regency
             form = self.bulk_form(request.POST)
             if not form.is_valid():
                 return self.render_to_response(self.get_context_data(form=form), status=422)
