@@ -276,6 +276,12 @@ class Matrix:
     rows: list  # [(participant, [cell, ...])], a cell per assessor in the order of ``assessors``
     loads: list  # [(assessor, count)]
 
+    @property
+    def short(self):
+        """Participants that lost an assigned assessor to a conflict of interest: [(participant, [assessor])]."""
+        lost = [(p, [cell.assessor for cell in cells if cell.assigned and cell.conflict]) for p, cells in self.rows]
+        return [(participant, leaving) for participant, leaving in lost if leaving]
+
 
 @dataclass
 class Cell:

@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from assessments.models import Participant
+from districts.models import Regency
 
 
 class NominateForm(forms.Form):
@@ -63,7 +64,19 @@ class AutoAssignForm(forms.Form):
 
 
 class ConflictForm(forms.Form):
-    participant = forms.ModelChoiceField(queryset=None, label=_("Participant"), empty_label=_("Choose a kecamatan"))
+    """A conflict with one kecamatan, or with a whole regency or city (its government is the assessor's
+    institution or employer): exactly one of the two."""
+
+    participant = forms.ModelChoiceField(
+        queryset=None, label=_("Kecamatan"), required=False, empty_label=_("Choose a kecamatan")
+    )
+    regency = forms.ModelChoiceField(
+        queryset=None,
+        label=_("Or a whole regency or city"),
+        required=False,
+        empty_label=_("Choose a regency or city"),
+        help_text=_("When its government is your institution or employer: every kecamatan of it, in this edition."),
+    )
     reason = forms.CharField(
         label=_("Reason"),
         max_length=2000,
@@ -80,6 +93,13 @@ class ConflictForm(forms.Form):
             .order_by("district__name")
         )
         self.fields["participant"].label_from_instance = lambda p: f"{p.district.name} — {p.district.regency.name}"
+        self.fields["regency"].queryset = Regency.objects.filter(province_id=edition.province_id).order_by("name")
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.errors and bool(cleaned.get("participant")) == bool(cleaned.get("regency")):
+            raise forms.ValidationError(_("Choose either one kecamatan or one regency or city."))
+        return cleaned
 
 
 class BulkDecideForm(forms.Form):

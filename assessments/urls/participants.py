@@ -1,5 +1,6 @@
 from django.urls import path
 
+from assessments.views.panel import conflicts as conflict_views
 from assessments.views.panel import participants as views
 
 urlpatterns = [
@@ -33,6 +34,11 @@ urlpatterns = [
         "<int:edition_pk>/tahap/<int:stage_pk>/penugasan/otomatis/",
         views.AutoAssignView.as_view(),
         name="auto_assign",
+    ),
+    path(
+        "<int:edition_pk>/penugasan/pengganti/",
+        conflict_views.ReplacementView.as_view(),
+        name="assessor_replacements",
     ),
     path("<int:edition_pk>/pengingat/", views.SendRemindersView.as_view(), name="send_reminders"),
     path("<int:edition_pk>/konflik/", views.ConflictDeclareView.as_view(), name="conflict_declare"),

@@ -142,3 +142,19 @@ class BulkAccountsForm(forms.Form):
             "roles": tuple(Role(value) for value in data["roles"]),
             "regencies": list(data["regencies"]) if data["scope"] == self.SOME else None,
         }
+
+class HomeRegencyForm(forms.Form):
+    """An assessor's home regency: its kecamatan are the ones it never scores (conflict of interest)."""
+
+    regency = forms.ModelChoiceField(
+        queryset=None,
+        label=_("Home regency"),
+        required=False,
+        empty_label=_("No home regency"),
+        help_text=_("The assessor never scores the kecamatan of its home regency."),
+    )
+
+    def __init__(self, *args, account, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["regency"].queryset = selectors.province_regencies(account.province_id)
+        self.fields["regency"].initial = account.regency_id

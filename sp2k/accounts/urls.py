@@ -31,5 +31,6 @@ urlpatterns = [
     path("pengguna/massal/", views.BulkCreateView.as_view(), name="bulk_create"),
     path("pengguna/<int:pk>/", views.UserDetailView.as_view(), name="user_detail"),
     path("pengguna/<int:pk>/ubah/", views.UserUpdateView.as_view(), name="user_update"),
+    path("pengguna/<int:pk>/kabupaten-asal/", views.HomeRegencyView.as_view(), name="user_home_regency"),
     path("pengguna/<int:pk>/nonaktifkan/", views.UserDeactivateView.as_view(), name="user_deactivate"),
 ]

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.generic import CreateView, DetailView, ListView, TemplateView, UpdateView, View
 from django.views.generic.detail import SingleObjectMixin
 
+from assessments.domain import assignments
 from districts.models import Province
 from sp2k import throttle
 from sp2k.accounts import selectors, services
@@ -18,8 +19,10 @@ from sp2k.accounts.forms import (
     AccountUpdateForm,
     ActivationAwarePasswordResetForm,
     BulkAccountsForm,
+    HomeRegencyForm,
     UserFilterForm,
 )
+from sp2k.accounts.models import Role
 from sp2k.client_address import client_ip
 from sp2k.permissions import PermissionRequiredMixin
 
@@ -162,7 +165,10 @@ class UserDetailView(ManagedAccountMixin, PermissionRequiredMixin, DetailView):
             del self.request.session[SESSION_ACTIVATION_KEY]
         else:
             activation = None
-        return super().get_context_data(activation_url=activation and activation["url"], **kwargs)
+        history = assignments.home_regency_history(self.object) if self.object.role == Role.ASSESSOR else None
+        return super().get_context_data(
+            activation_url=activation and activation["url"], home_regency_history=history, **kwargs
+        )
 
 
 class UserUpdateView(ManagedAccountMixin, PermissionRequiredMixin, UpdateView):
@@ -178,6 +184,49 @@ class UserUpdateView(ManagedAccountMixin, PermissionRequiredMixin, UpdateView):
             return self.form_invalid(form)
         messages.success(self.request, _("The account was saved."))
         return redirect("accounts:user_detail", pk=self.object.pk)
+
+
+class HomeRegencyView(ManagedAccountMixin, PermissionRequiredMixin, SingleObjectMixin, TemplateView):
+    """An assessor's home regency. GET: the form; with ``preview``, what the change does (nothing saved).
+    POST: save it (recorded in the history); its conflicts of interest follow."""
+
+    permission_required = "accounts.change_account"
+    template_name = "accounts/home_regency.html"
+
+    def get_queryset(self):
+        return super().get_queryset().filter(role=Role.ASSESSOR)
+
+    def get_context_data(self, form=None, **kwargs):
+        account = self.object = self.get_object()
+        effects = None
+        if form is None:
+            form = HomeRegencyForm(self.request.GET if "preview" in self.request.GET else None, account=account)
+            if form.is_bound and form.is_valid():
+                regency = form.cleaned_data["regency"]
+                if (regency.pk if regency else None) == account.regency_id:
+                    form.add_error("regency", _("This is already the assessor's home regency."))
+                else:
+                    effects = assignments.home_regency_change_effects(account, regency)
+        return super().get_context_data(
+            form=form,
+            effects=effects,
+            new_regency=form.cleaned_data.get("regency") if effects is not None else None,
+            history=assignments.home_regency_history(account),
+            **kwargs,
+        )
+
+    def post(self, request, *args, **kwargs):
+        account = self.get_object()
+        form = HomeRegencyForm(request.POST, account=account)
+        if form.is_valid():
+            try:
+                assignments.change_home_regency(account, form.cleaned_data["regency"], changed_by=request.user)
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, _("The home regency was saved; conflicts of interest follow it."))
+                return redirect("accounts:user_detail", pk=account.pk)
+        return self.render_to_response(self.get_context_data(form=form))
 
 
 class UserDeactivateView(ManagedAccountMixin, PermissionRequiredMixin, SingleObjectMixin, View):

@@ -102,6 +102,7 @@ EXPECTED = {
     "accounts:user_detail": ACCOUNT_ADMIN,  # camat A's account: not even camat A manages it
     "accounts:user_update": ACCOUNT_ADMIN,
     "accounts:user_deactivate": ACCOUNT_ADMIN,
+    "accounts:user_home_regency": ACCOUNT_ADMIN,  # the assessor's account: its province admin only
     # notices: each person reads and marks its own
     "notices:list": SIGNED_IN,
     "notices:mark_read": SIGNED_IN,
@@ -165,6 +166,7 @@ EXPECTED = {
     "assessments:assessor_remove": PROVINCE_ADMIN,
     "assessments:assignment_matrix": PROVINCE_ADMIN,
     "assessments:auto_assign": PROVINCE_ADMIN,
+    "assessments:assessor_replacements": PROVINCE_ADMIN,
     "assessments:send_reminders": PROVINCE_ADMIN,
     "assessments:conflict_declare": "l ff ff oonn fn",  # the edition's assessors
     # score sheets (the assigned assessor's sheet of A)
@@ -296,6 +298,8 @@ ALSO_POSTED = {
     "assessments:stage_visits": {},  # no row filled in: nothing planned
     "assessments:visit_letter": {},  # no number: the form asks for it
     "assessments:sheet_open": {},  # starting the sheet: refused to the conflicted assessor too
+    "assessments:assessor_replacements": {},  # no fingerprint: nothing applied
+    "accounts:user_home_regency": {},  # no regency chosen ("none" is the assessor's own): refused by the form
     "assessments:stage_submit_all": {},  # no sheet chosen: nothing submitted
     # Deletes: GET asks for confirmation (nothing deleted), POST deletes.
     "assessments:edition_delete": {},
@@ -562,6 +566,7 @@ def url_kwargs(key, w):
         "accounts:user_detail": {"pk": w.users["camat_a"].pk},
         "accounts:user_update": {"pk": w.users["camat_a"].pk},
         "accounts:user_deactivate": {"pk": w.users["camat_a"].pk},
+        "accounts:user_home_regency": {"pk": w.users["assessor"].pk},
         "districts:province_detail": {"code": "35"},
         "districts:regency_detail": {"code": "35.10"},
         "kecamatan:innovation_detail": {"pk": w.draft_innovation.pk},

@@ -402,17 +402,21 @@ class ConflictDeclareView(EditionMixin, PermissionRequiredMixin, TemplateView):
     def post(self, request, *args, **kwargs):
         form = ConflictForm(request.POST, edition=self.edition)
         if form.is_valid():
+            participant, regency = form.cleaned_data["participant"], form.cleaned_data["regency"]
             try:
-                assignments.declare_conflict(
-                    request.user, form.cleaned_data["participant"], form.cleaned_data["reason"]
-                )
+                if regency is not None:
+                    assignments.declare_regency_conflict(
+                        request.user, self.edition, regency, form.cleaned_data["reason"]
+                    )
+                else:
+                    assignments.declare_conflict(request.user, participant, form.cleaned_data["reason"])
             except ValidationError as error:
                 form.add_error(None, error)
             else:
                 messages.success(
                     request,
                     _("Your conflict of interest with %(name)s was recorded; you will not score it.")
-                    % {"name": form.cleaned_data["participant"].district.name},
+                    % {"name": regency.name if regency is not None else participant.district.name},
                 )
                 return redirect("assessments:conflict_declare", edition_pk=self.edition.pk)
         return self.render_to_response(self.get_context_data(form=form))
