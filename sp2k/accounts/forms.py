@@ -112,17 +112,20 @@ class BulkAccountsForm(forms.Form):
         label=_("Roles"),
         choices=[(role.value, role.label) for role in services.BULK_ROLES],
         initial=[role.value for role in services.BULK_DEFAULT_ROLES],
-        widget=forms.CheckboxSelectMultiple,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
         error_messages={"required": _("Choose at least one role.")},
     )
     scope = forms.ChoiceField(
         label=_("Regions"),
         choices=[(ALL, _("All regencies and cities of the province")), (SOME, _("Only the regencies chosen below"))],
         initial=ALL,
-        widget=forms.RadioSelect,
+        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
     )
     regencies = forms.ModelMultipleChoiceField(
-        label=_("Regencies and cities"), queryset=None, required=False, widget=forms.CheckboxSelectMultiple
+        label=_("Regencies and cities"),
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
     )
 
     def __init__(self, *args, province, **kwargs):
