@@ -32,7 +32,8 @@ data: migrate
 
 # The background worker (document jobs) runs beside the server and stops with it.
 run: data
-	$(PY) manage.py db_worker & worker=$$!; trap 'kill $$worker' EXIT; $(PY) manage.py runserver $(HOST)
+	$(PY) manage.py db_worker & worker=$$!; $(PY) manage.py run_schedule & schedule=$$!; \
+	trap 'kill $$worker $$schedule' EXIT; $(PY) manage.py runserver $(HOST)
 
 serve: venv
 	$(PY) manage.py runserver $(HOST)

@@ -237,5 +237,10 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["d
 # The portal's public address: printed documents carry QR codes to their verification page there.
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
+# The scheduler (manage.py run_schedule) looks for due reminders and notices this often (seconds); each is
+# sent at most once a day. The reminders button sends again only this many hours after its last use.
+SCHEDULE_INTERVAL_SECONDS = env.int("SCHEDULE_INTERVAL_SECONDS", default=900)
+MANUAL_REMINDER_HOURS = env.int("MANUAL_REMINDER_HOURS", default=12)
+
 # Shown in the footer and on the "Tentang" page, as the region data's licence asks.
 REGION_DATA_CREDIT = "Data wilayah: idn-area-data 4.0.1, ODbL 1.0"

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from assessments.domain.awards import withdraw_on_change
 from assessments.domain.conflicts import declared_pairs, has_conflict, is_home_regency_conflict, with_conflict_flags
+from assessments.domain.edition_notices import notify_sheets_assigned
 from assessments.models import Assignment, Conflict, Edition, EditionAssessor, ScoreSheet, StageAdvance
 from assessments.queries.stages import stage_participants
 from sp2k.accounts.models import HomeRegencyChange, Role, User
@@ -239,6 +240,7 @@ def assign_all(stage):
         if (a.pk, p.pk) not in conflicts and (a.pk, p.pk) not in existing
     ]
     Assignment.objects.bulk_create(new, ignore_conflicts=True)
+    notify_sheets_assigned(stage, [a for a in assessors if a.pk in {n.assessor_id for n in new}])
     return len(new)
 
 
@@ -486,6 +488,7 @@ def apply_proposal(proposal):
         [Assignment(stage=stage, assessor_id=a, participant_id=p) for a, p in sorted(proposal.pairs - existing)],
         ignore_conflicts=True,
     )
+    notify_sheets_assigned(stage, User.objects.filter(pk__in={a for a, _p in proposal.pairs - existing}))
     for assessor_id in {a for a, _p in to_remove}:
         Assignment.objects.filter(
             stage=stage, assessor_id=assessor_id, participant_id__in=[p for a, p in to_remove if a == assessor_id]

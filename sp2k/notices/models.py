@@ -62,3 +62,23 @@ class Notice(models.Model):
 
     def absolute_link(self):
         return f"{settings.SITE_URL}{self.link}" if self.link else settings.SITE_URL + "/"
+
+
+class ScheduledRun(models.Model):
+    """A scheduled job done for one scope on one day (``manage.py run_schedule``): recorded in the same
+    transaction as what it sent, so a job runs at most once a day per scope, across restarts."""
+
+    job = models.CharField(_("job"), max_length=40)
+    scope = models.CharField(_("scope"), max_length=60, help_text=_("What the job ran for, e.g. edition:3."))
+    day = models.DateField(_("day"))
+    sent = models.PositiveIntegerField(_("notices sent"), default=0)
+    created = models.DateTimeField(_("created"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("scheduled run")
+        verbose_name_plural = _("scheduled runs")
+        ordering = ["-day", "job", "scope"]
+        constraints = [models.UniqueConstraint(fields=["job", "scope", "day"], name="scheduled_run_once_a_day")]
+
+    def __str__(self):
+        return f"{self.job} {self.scope} {self.day}"

@@ -60,6 +60,35 @@ def notify(users, kind, subject, text, link, *, email=True):
     return notices
 
 
+def notify_each(messages, kind, link, *, email=True):
+    """Record one notice per (user, subject, text) (each person its own text) and queue their e-mails in
+    one task: a fixed number of queries however many people. Inactive users are left out."""
+    link = _path(link)
+    now = timezone.now()
+    limit = Notice._meta.get_field("subject").max_length
+    with translation.override(settings.LANGUAGE_CODE):
+        rows = [
+            Notice(
+                recipient=user,
+                kind=kind,
+                subject=" ".join(str(subject).split())[:limit],
+                text=str(text or ""),
+                link=link,
+                created=now,
+            )
+            for user, subject, text in messages
+            if user is not None and user.is_active
+        ]
+    if not rows:
+        return []
+    with transaction.atomic():
+        notices = Notice.objects.bulk_create(rows)
+        ids = [n.pk for n in notices if n.recipient.email]
+        if email and ids:
+            send_notice_emails.enqueue(ids)
+    return notices
+
+
 def notify_on_commit(users, kind, subject, text, link, *, email=True):
     """``notify`` once the current transaction commits (at once outside one); ``users`` may be a
     queryset, read then."""

@@ -223,6 +223,7 @@ EXPECTED = {
     "assessments:awards_confirm": PROVINCE_ADMIN,
     "assessments:awards_withdraw": PROVINCE_ADMIN,
     "assessments:publish": PROVINCE_ADMIN,
+    "assessments:publication_withdraw": PROVINCE_ADMIN,
     # field visits (the field-visit stage of the edition in assessment, Rogojampi's visit)
     "assessments:stage_visits": PROVINCE_ADMIN,
     "assessments:visit_letter": PROVINCE_ADMIN,
@@ -268,7 +269,6 @@ POST_DATA = {
     "assessments:assessor_add": {},
     "assessments:assessor_remove": {},
     "assessments:auto_assign": {},
-    "assessments:send_reminders": {},
     "assessments:score_save": {},
     "assessments:sheet_reopen": {},
     "assessments:comment_round_open": {},
@@ -295,6 +295,7 @@ POST_DATA = {
 
 # Views that answer GET and POST, where the POST is the act that matters: also posted, same letters.
 ALSO_POSTED = {
+    "assessments:send_reminders": {},  # sends (once: the button then waits MANUAL_REMINDER_HOURS)
     "assessments:stage_visits": {},  # no row filled in: nothing planned
     "assessments:visit_letter": {},  # no number: the form asks for it
     "assessments:sheet_open": {},  # starting the sheet: refused to the conflicted assessor too

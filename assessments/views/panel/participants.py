@@ -1,11 +1,15 @@
 """Participants (nominations), assessors, assignments and reminders of an edition."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.generic import TemplateView, View
 
 from assessments.domain import assignments, nominations, reminders
@@ -365,27 +369,63 @@ class AutoAssignView(AssignmentsMixin, PermissionRequiredMixin, TemplateView):
 # --- reminders and conflicts ---
 
 
-class SendRemindersView(EditionMixin, PermissionRequiredMixin, View):
+class SendRemindersView(EditionMixin, PermissionRequiredMixin, TemplateView):
+    """GET: who would be reminded of what (or why the button may not send now); POST: send."""
+
     permission_required = "assessments.send_reminders"
-    http_method_names = ["post"]
+    template_name = "assessments/participants/send_reminders.html"
+
+    @cached_property
+    def stage(self):
+        pk = self.request.POST.get("stage") or self.request.GET.get("stage")
+        if not pk:
+            return None
+        if not str(pk).isdigit():
+            raise Http404
+        return get_object_or_404(Stage, edition=self.edition, pk=pk)
+
+    def back_url(self):
+        if self.stage is not None:
+            return reverse("assessments:assignment_matrix", args=[self.edition.pk, self.stage.pk])
+        return reverse("assessments:assessor_list", args=[self.edition.pk])
+
+    def get_context_data(self, **kwargs):
+        edition = self.edition
+        scoring = edition.scoring_open
+        return super().get_context_data(
+            edition=edition,
+            stage=self.stage,
+            scoring=scoring,
+            refusal=reminders.manual_refusal(edition, self.stage) if scoring else None,
+            reminders=reminders.reminders_due(edition=edition, stage=self.stage) if scoring else [],
+            back_url=self.back_url(),
+            manual_hours=settings.MANUAL_REMINDER_HOURS,
+            **kwargs,
+        )
 
     def post(self, request, *args, **kwargs):
-        stage = None
-        if request.POST.get("stage"):
-            stage = get_object_or_404(Stage, edition=self.edition, pk=request.POST["stage"])
         if not self.edition.scoring_open:
             messages.error(request, _("Reminders are sent only while the edition is in assessment."))
-        else:
-            sent = reminders.send_reminders(edition=self.edition, stage=stage, by=request.user)
-            if sent:
-                messages.success(request, _("%(count)d reminder e-mails were sent.") % {"count": sent})
-            else:
-                messages.info(
-                    request, _("No reminder was needed: no assessor with an e-mail address has unfinished sheets.")
+            return redirect(self.back_url())
+        try:
+            sent = reminders.send_manual_reminders(self.edition, request.user, stage=self.stage)
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+            return redirect(request.get_full_path())
+        if sent:
+            messages.success(
+                request,
+                ngettext(
+                    "%(count)d assessor was reminded (a notice, and an e-mail when it has an address).",
+                    "%(count)d assessors were reminded (a notice, and an e-mail when they have an address).",
+                    sent,
                 )
-        if stage is not None:
-            return redirect("assessments:assignment_matrix", edition_pk=self.edition.pk, stage_pk=stage.pk)
-        return redirect("assessments:assessor_list", edition_pk=self.edition.pk)
+                % {"count": sent},
+            )
+        else:
+            messages.info(request, _("No reminder was needed: no assessor has unfinished sheets."))
+        return redirect(self.back_url())
 
 
 class ConflictDeclareView(EditionMixin, PermissionRequiredMixin, TemplateView):
