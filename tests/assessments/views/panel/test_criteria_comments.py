@@ -263,3 +263,15 @@ def test_the_list_of_open_rounds(client, round_, camat, province_admin):
     page = text(as_user(client, camat).get(url))
     assert round_.edition.name in page and f"Comments until {day(round_.closes_on)}" in page
     assert as_user(client, province_admin).get(url).status_code == 403
+
+
+def test_the_comment_page_costs_the_same_queries_whatever_the_comments(
+    client, edition, round_, indicators, camat, django_assert_max_num_queries
+):
+    as_user(client, camat)
+    with django_assert_max_num_queries(20) as few:
+        client.get(comments_url(edition))
+    criteria_comments.save_comments(round_, camat, {i.pk: f"Komentar {i.pk}" for i in indicators})
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        page = text(client.get(comments_url(edition)))
+    assert page.count("Komentar ") == len(indicators)
