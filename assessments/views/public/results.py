@@ -54,7 +54,12 @@ class EditionResultsView(PublishedEditionMixin, TemplateView):
 
     @cached_property
     def withdrawal(self):
-        return selectors.withdrawn_publication(self.kwargs["edition_pk"])
+        """Asked only of an edition that is not published (a published one costs no query more)."""
+        try:
+            self.edition  # noqa: B018 - looks the published edition up (Http404 when it is not)
+        except Http404:
+            return selectors.withdrawn_publication(self.kwargs["edition_pk"])
+        return None
 
     def get_permission_required(self):
         if self.withdrawal is not None:
