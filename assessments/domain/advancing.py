@@ -100,9 +100,7 @@ def revert_advance(advance, by):
         advance.reverted_by = by
         advance.reverted_at = timezone.now()
         advance.save(update_fields=["reverted_by", "reverted_at"])
-        withdraw_on_change(
-            stage.edition, by, _("The advance from stage “%(stage)s” was reverted.") % {"stage": stage}
-        )
+        withdraw_on_change(stage.edition, by, _("The advance from stage “%(stage)s” was reverted.") % {"stage": stage})
     return advance
 
 

@@ -341,10 +341,7 @@ def issue_decree(edition, by):
         current = Document.objects.filter(edition=edition, subject="decree", status=Document.Status.CURRENT).first()
         if current is not None and current.content_hash != content_hash(facts):
             raise ValidationError(
-                _(
-                    "The results are published: the decree in force is number %(number)s; "
-                    "no other decree can be issued."
-                )
+                _("The results are published: the decree in force is number %(number)s; no other decree can be issued.")
                 % {"number": current.facts.get("decree_number")}
             )
     return issue(edition, Document.Kind.DECREE, "decree", facts, by)
