@@ -56,14 +56,17 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Indonesian unless English was chosen with the language switch (the browser's language is not asked).
+    "sp2k.middleware.PortalLocaleMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # The portal's page for an empty 405 or 429; after CSP, so the page gets its headers.
+    "sp2k.middleware.ErrorPageMiddleware",
     # Axes must come last: it turns a locked-out login into the lock-out page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -156,6 +159,11 @@ MAIL_THROTTLE_PER_HOUR = env.int("MAIL_THROTTLE_PER_HOUR", default=3)
 LANGUAGE_CODE = "id"
 LANGUAGES = [("id", _("Indonesian")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# The language chosen with the switch is remembered for a year on the device (and on the account).
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_SECURE = not DEBUG
 FORMAT_MODULE_PATH = ["sp2k.formats"]
 TIME_ZONE = "Asia/Jakarta"
 USE_I18N = True
@@ -212,6 +220,8 @@ CONTENT_SECURITY_POLICY = {
 }
 
 X_FRAME_OPTIONS = "DENY"
+# A refused form (expired page, no cookie) gets the portal's page, not Django's English one.
+CSRF_FAILURE_VIEW = "sp2k.views.csrf_failure"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True

@@ -18,8 +18,11 @@ urlpatterns = [
     path("verifikasi/", include("assessments.urls.verify")),
     path("hasil/", include("assessments.urls.results")),
     path("api/", include("assessments.urls.api")),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", views.set_language, name="set_language"),
     path("admin/", admin.site.urls),
 ]
 
+handler400 = "sp2k.views.bad_request"
+handler403 = "sp2k.views.permission_denied"
+handler404 = "sp2k.views.page_not_found"
 handler500 = "sp2k.views.server_error"

@@ -66,6 +66,13 @@ class User(AbstractUser):
         "districts.District", models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("kecamatan")
     )
     is_demo = models.BooleanField(_("demo account"), default=False, editable=False)
+    language = models.CharField(
+        _("interface language"),
+        max_length=8,
+        blank=True,
+        editable=False,
+        help_text=_("Chosen with the language switch; empty: the portal's default (Indonesian)."),
+    )
 
     objects = AccountManager()
     REQUIRED_FIELDS = ["email"]

@@ -247,3 +247,11 @@ def bulk_rows_csv(rows):
             ]
         )
     return buffer.getvalue()
+
+
+def remember_language(user, language):
+    """Keep the interface language a signed-in user chose, so their other devices open in it too."""
+    if language not in dict(settings.LANGUAGES) or user.language == language:
+        return
+    user.language = language
+    user.save(update_fields=["language"])

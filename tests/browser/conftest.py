@@ -10,6 +10,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 
 # Playwright's sync API runs an event loop in the test thread; Django's ORM calls made from the
 # test (fixtures) are still synchronous and safe.
@@ -65,6 +66,9 @@ def page_factory(browser, live_server, request, artifacts):
         context = browser.new_context(
             viewport={"width": width, "height": height}, locale=locale, base_url=live_server.url
         )
+        # The portal's language comes from the language switch's cookie, never from the browser's locale.
+        language = "id" if locale.startswith("id") else "en"
+        context.add_cookies([{"name": settings.LANGUAGE_COOKIE_NAME, "value": language, "url": live_server.url}])
         context.set_default_timeout(10_000)
         contexts.append(context)
         page = context.new_page()
