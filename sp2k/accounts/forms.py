@@ -146,6 +146,7 @@ class BulkAccountsForm(forms.Form):
             "regencies": list(data["regencies"]) if data["scope"] == self.SOME else None,
         }
 
+
 class HomeRegencyForm(forms.Form):
     """An assessor's home regency: its kecamatan are the ones it never scores (conflict of interest)."""
 
