@@ -606,6 +606,13 @@ def apply_replacements(plan):
         if r.coming is not None
     ]
     Assignment.objects.bulk_create(new, ignore_conflicts=True)
+    # Each incoming assessor is told which stage has a sheet waiting (once the change is committed).
+    coming = {}
+    for replacement in plan.replacements:
+        if replacement.coming is not None:
+            coming.setdefault(replacement.stage, {})[replacement.coming.pk] = replacement.coming
+    for stage, assessors in coming.items():
+        notify_sheets_assigned(stage, list(assessors.values()))
     return len(new)
 
 

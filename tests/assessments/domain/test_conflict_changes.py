@@ -5,12 +5,14 @@ from collections import Counter
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 
 from assessments.domain import assignments
 from assessments.domain.conflicts import conflict_pairs, has_conflict, with_conflict_flags, without_conflicts
 from assessments.models import Assignment, Conflict, Participant, ScoreSheet
 from districts.models import District, Regency
 from sp2k.accounts.models import HomeRegencyChange, Role
+from sp2k.notices.models import Notice
 
 
 @pytest.fixture
@@ -116,7 +118,9 @@ def test_rerunning_the_assignment_after_one_conflict_moves_one_of_90(big_stage, 
     assert set(Counter(p for _a, p in after).values()) == {3}
 
 
-def test_a_participant_short_of_an_assessor_gets_the_least_loaded_free_one(big_stage, edition):
+def test_a_participant_short_of_an_assessor_gets_the_least_loaded_free_one(
+    big_stage, edition, django_capture_on_commit_callbacks
+):
     before = _pairs(big_stage)
     conflicted = _declare_on_one_assignment(big_stage)
     short = assignments.participants_short_of_assessors(big_stage)
@@ -137,7 +141,12 @@ def test_a_participant_short_of_an_assessor_gets_the_least_loaded_free_one(big_s
     ]
     assert loads[coming.pk] == min(loads[a.pk] for a in free)
     assert Assignment.objects.filter(stage=big_stage).count() == 90  # nothing saved yet
-    assert assignments.apply_replacements(plan) == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        assert assignments.apply_replacements(plan) == 1
+    # The incoming assessor is told, with a link to its sheets; nobody else is.
+    assert [(n.recipient, n.kind, n.link) for n in Notice.objects.all()] == [
+        (coming, Notice.Kind.SHEETS_ASSIGNED, reverse("assessments:my_sheets"))
+    ]
     assert _pairs(big_stage) ^ before == {
         (conflicted.assessor_id, conflicted.participant_id),
         (coming.pk, conflicted.participant_id),
