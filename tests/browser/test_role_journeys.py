@@ -5,7 +5,8 @@ province sees on its first day. For each demo account, the portal's link graph i
 pages themselves (a crawl from the home page as that account, following only the links on the
 pages); every task of the role must be in it. Then Chromium logs in by clicking, at 1280 px and on a
 390 px phone, and reaches each task by clicking along those links (opening the phone's menu or a
-dropdown where the link sits in one), and screenshots it in ``test-artifacts/role-*.png``.
+dropdown where the link sits in one), and screenshots it in ``test-artifacts/role-*.png``; no page may
+scroll sideways at either width.
 """
 
 from collections import deque
@@ -235,6 +236,9 @@ def test_every_role_reaches_each_of_its_tasks_by_clicking_from_the_home_page(dem
                 if reached != task:
                     failures.append(f"{username} at {width} px, {task}: the last click led to {reached}")
                     continue
+                overflow = page.evaluate("document.documentElement.scrollWidth") - width
+                if overflow > 0:
+                    failures.append(f"{username} at {width} px, {task}: the page scrolls sideways by {overflow} px")
                 page.screenshot(
                     path=artifacts / f"role-{username}-{width}-{task.replace(':', '-')}.png", full_page=True
                 )
