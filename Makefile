@@ -31,12 +31,14 @@ data: migrate
 	$(PY) manage.py load_demo
 
 # The background worker (document jobs) runs beside the server and stops with it.
+# The documents' QR codes and the e-mails' links point at the address served (unless SITE_URL is given).
 run: data
+	export SITE_URL=$${SITE_URL:-http://$(HOST)}; \
 	$(PY) manage.py db_worker & worker=$$!; $(PY) manage.py run_schedule & schedule=$$!; \
 	trap 'kill $$worker $$schedule' EXIT; $(PY) manage.py runserver $(HOST)
 
 serve: venv
-	$(PY) manage.py runserver $(HOST)
+	SITE_URL=$${SITE_URL:-http://$(HOST)} $(PY) manage.py runserver $(HOST)
 
 # The import layers and ruff first (seconds), then PostgreSQL (a throwaway cluster unless DATABASE_URL
 # is given), then SQLite.

@@ -244,8 +244,12 @@ LOGGING = {
 # Background jobs (rendering many documents): stored in the database, run by `manage.py db_worker`.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
-# The portal's public address: printed documents carry QR codes to their verification page there.
-SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# The portal's public address: printed documents carry QR codes to their verification page there, and
+# e-mails link to it. Required in production (a QR code to 127.0.0.1 leads nowhere); `make run` sets it to
+# the address it serves.
+SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000" if DEBUG else "").rstrip("/")
+if not SITE_URL.startswith(("http://", "https://")):
+    raise ImproperlyConfigured("SITE_URL must be set to the portal's public address (https://…) when DEBUG is off.")
 
 # The scheduler (manage.py run_schedule) looks for due reminders and notices this often (seconds); each is
 # sent at most once a day. The reminders button sends again only this many hours after its last use.

@@ -8,7 +8,7 @@ from assessments.models.assessors import Assignment, Conflict, EditionAssessor
 from assessments.models.awards import Award, AwardCategory, AwardWithdrawal, PublishedResult, PublishedStageScore
 from assessments.models.comments import COMMENT_MAX_LENGTH, CommentRound, CriterionComment
 from assessments.models.criteria import Aspect, Indicator, RubricLevel
-from assessments.models.documents import Decree, Document, DocumentJob, _document_file_path
+from assessments.models.documents import Decree, Document, DocumentJob, ProvinceLetterhead, _document_file_path
 from assessments.models.editions import WEIGHT_VALIDATORS, Edition, EditionTransition, Stage
 from assessments.models.evidence import (
     EntryEvent,

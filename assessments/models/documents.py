@@ -18,6 +18,40 @@ def _document_file_path(instance, filename):
     return f"documents/{instance.edition_id}/{secrets.token_hex(16)}.pdf"
 
 
+def _letterhead_image_path(instance, filename):
+    """A random name under the province's folder (the extension is the checked format's)."""
+    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else "png"
+    return f"letterheads/{instance.province_id}/{secrets.token_hex(16)}.{extension}"
+
+
+class ProvinceLetterhead(models.Model):
+    """The province's own emblem and letterhead (kop surat), printed on its documents.
+
+    Without an emblem the documents show a drawn placeholder; without a letterhead image they show the
+    province's name in text under the emblem. The digests go into each document's facts, so that a new
+    emblem or letterhead makes a new version of a document printed again.
+    """
+
+    province = models.OneToOneField(
+        "districts.Province", models.CASCADE, related_name="letterhead", verbose_name=_("province")
+    )
+    emblem = models.ImageField(_("emblem"), upload_to=_letterhead_image_path, max_length=200, blank=True)
+    emblem_digest = models.CharField(max_length=64, blank=True, editable=False)
+    letterhead = models.ImageField(
+        _("letterhead (kop surat)"), upload_to=_letterhead_image_path, max_length=200, blank=True
+    )
+    letterhead_digest = models.CharField(max_length=64, blank=True, editable=False)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+")
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("province letterhead")
+        verbose_name_plural = _("province letterheads")
+
+    def __str__(self):
+        return str(self.province_id)
+
+
 class Decree(models.Model):
     """The governor's decree (Keputusan Gubernur) fixing an edition's winners, as entered by the province admin."""
 

@@ -1083,6 +1083,7 @@ PRODUCTION_ENV = {
     "DEBUG": "0",
     "SECRET_KEY": "x7Gk!pq2-Lm9#Zr4@Vb8$Nc1^Hd6&Jf3*Tw5(Qs0)Ye2_Ua7+Io4=Pe9",
     "ALLOWED_HOSTS": "sp2k.jatimprov.go.id",
+    "SITE_URL": "https://sp2k.jatimprov.go.id",
     "DATABASE_URL": "sqlite:////tmp/sp2k-hostile-check.sqlite3",
 }
 PRINT_SETTINGS = (

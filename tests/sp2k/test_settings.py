@@ -11,6 +11,7 @@ PRODUCTION_ENV = {
     "DEBUG": "0",
     "SECRET_KEY": "x7Gk!pq2-Lm9#Zr4@Vb8$Nc1^Hd6&Jf3*Tw5(Qs0)Ye2_Ua7+Io4=Pe9",
     "ALLOWED_HOSTS": "sp2k.jatimprov.go.id",
+    "SITE_URL": "https://sp2k.jatimprov.go.id",
     "DATABASE_URL": "sqlite:////tmp/sp2k-deploy-check.sqlite3",
 }
 
@@ -41,6 +42,15 @@ def test_production_refuses_to_start_without_a_secret_key():
     result = manage("check", env=env)
     assert result.returncode != 0
     assert "SECRET_KEY must be set" in result.stderr
+
+
+@pytest.mark.postgres_only
+def test_production_refuses_to_start_without_the_public_address():
+    """The documents' QR codes are built from SITE_URL: without it they would lead to 127.0.0.1."""
+    env = {k: v for k, v in PRODUCTION_ENV.items() if k != "SITE_URL"}
+    result = manage("check", env=env)
+    assert result.returncode != 0
+    assert "SITE_URL must be set" in result.stderr
 
 
 def test_pages_send_a_strict_content_security_policy(client, db):
