@@ -3,7 +3,11 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.utils.translation import gettext_lazy as _
 
+from sp2k.accounts.forms import AdminLoginForm
 from sp2k.accounts.models import User
+
+# Django's own failed-login message names the username field twice in Indonesian.
+admin.site.login_form = AdminLoginForm
 
 
 class AccountCreationForm(AdminUserCreationForm):

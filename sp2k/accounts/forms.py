@@ -1,7 +1,8 @@
 from itertools import groupby
 
 from django import forms
-from django.contrib.auth.forms import PasswordResetForm
+from django.contrib.admin.forms import AdminAuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.forms.models import ModelChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
@@ -11,6 +12,33 @@ from sp2k.accounts.models import ROLE_SCOPE, Role, User
 
 # Roles a province admin can give, in the order the form offers them.
 CREATABLE_ROLES = [Role.REGENCY_ADMIN, Role.CAMAT, Role.DISTRICT_OPERATOR, Role.ASSESSOR, Role.PROVINCE_ADMIN]
+
+
+class LoginForm(AuthenticationForm):
+    """Django's login form, with a failed-login message that names the fields once.
+
+    Django's own message puts the username field's label into the sentence ("a correct %(username)s and
+    password"), and its Indonesian catalogue also writes "nama pengguna" around it: the field was named twice.
+    """
+
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": _(
+            "Please enter a correct username and password. Note that both fields may be case-sensitive."
+        ),
+    }
+
+
+class AdminLoginForm(AdminAuthenticationForm):
+    """The technical administration's login form, with the same one-naming message as ``LoginForm``."""
+
+    error_messages = {
+        **AdminAuthenticationForm.error_messages,
+        "invalid_login": _(
+            "Please enter the correct username and password for a staff account. Note that both fields may be "
+            "case-sensitive."
+        ),
+    }
 
 
 class DistrictsByRegencyIterator(ModelChoiceIterator):

@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.template import Context, Template
+from django.template.loader import render_to_string
 from django.utils import translation
 
 LOCALE = Path(__file__).resolve().parents[2] / "locale" / "id" / "LC_MESSAGES"
@@ -43,3 +44,24 @@ def test_pages_are_indonesian_by_default_and_english_on_request(client, indonesi
     client.post("/i18n/setlang/", {"language": "en", "next": "/akun/masuk/"})
     page = client.get("/akun/masuk/").content.decode()
     assert 'lang="en"' in page and "Password" in page
+
+
+@pytest.mark.parametrize(
+    ("weight_of", "sentence"),
+    [
+        (
+            "aspects",
+            "Aspek lain pada tahap ini berbobot total 75; agar jumlahnya menjadi 100, bobot aspek ini harus 25.",
+        ),
+        (
+            "indicators",
+            "Indikator lain pada aspek ini berbobot total 60; agar jumlahnya menjadi 100, "
+            "bobot indikator ini harus 40.",
+        ),
+    ],
+)
+def test_the_weight_hints_are_whole_indonesian_sentences_with_a_capital(weight_of, sentence, indonesian):
+    others = 75 if weight_of == "aspects" else 60
+    context = {"weight_of": weight_of, "weight_note": {"others": others, "needed": 100 - others}}
+    rendered = render_to_string("assessments/editions/_weight_note.html", context)
+    assert sentence in rendered

@@ -604,7 +604,7 @@ class AspectFormView(CriteriaEditMixin, PermissionRequiredMixin, FormView):
         title = _("Edit aspect") if self.aspect else _("New aspect")
         form = kwargs.get("form") or self.get_form()
         return super().get_context_data(
-            title=title, back_url=self.criteria_url(), weight_note=form.weight_note(), level=_("aspects"), **kwargs
+            title=title, back_url=self.criteria_url(), weight_note=form.weight_note(), **kwargs
         )
 
     @transaction.atomic
@@ -654,7 +654,6 @@ class IndicatorFormView(CriteriaEditMixin, PermissionRequiredMixin, FormView):
             aspect=self.aspect,
             back_url=self.criteria_url(),
             weight_note=form.weight_note(),
-            level=_("indicators of this aspect"),
             **kwargs,
         )
 
