@@ -12,12 +12,19 @@ from collections import defaultdict, deque
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
 from assessments.domain.awards import withdraw_on_change
-from assessments.domain.conflicts import declared_pairs, has_conflict, is_home_regency_conflict, with_conflict_flags
+from assessments.domain.conflicts import (
+    assignments_without_conflict,
+    declared_pairs,
+    has_conflict,
+    is_home_regency_conflict,
+    with_conflict_flags,
+)
 from assessments.domain.edition_notices import notify_sheets_assigned
 from assessments.models import Assignment, Conflict, Edition, EditionAssessor, ScoreSheet, StageAdvance
 from assessments.queries.stages import stage_participants
@@ -270,19 +277,18 @@ def set_assignment(stage, assessor, participant, assigned):
 # --- the matrix page ---
 
 
+MATRIX_PAGE_SIZE = 50  # participants (rows) per page of the matrix; every assessor stays a column
+
+
 @dataclass
 class Matrix:
     stage: object
     assessors: list
-    participants: list
+    participants: list  # the participants of this page
     rows: list  # [(participant, [cell, ...])], a cell per assessor in the order of ``assessors``
-    loads: list  # [(assessor, count)]
-
-    @property
-    def short(self):
-        """Participants that lost an assigned assessor to a conflict of interest: [(participant, [assessor])]."""
-        lost = [(p, [cell.assessor for cell in cells if cell.assigned and cell.conflict]) for p, cells in self.rows]
-        return [(participant, leaving) for participant, leaving in lost if leaving]
+    loads: list  # [(assessor, count)], counted over the whole stage
+    short: list = field(default_factory=list)  # the whole stage's participants_short_of_assessors
+    page: object = None  # the page of participants (django.core.paginator.Page)
 
 
 @dataclass
@@ -298,26 +304,49 @@ class Cell:
         return f"{self.assessor.pk}-{self.participant.pk}"
 
 
-def assignment_matrix(stage):
-    """Assessors × participants of a stage with assignment, conflict and sheet state (fixed queries)."""
+def _stage_loads(stage):
+    """{assessor_id: assignments free of conflict} over the whole stage (one query)."""
+    rows = assignments_without_conflict(stage).values("assessor_id").annotate(n=Count("pk"))
+    return {row["assessor_id"]: row["n"] for row in rows}
+
+
+def assignment_matrix(stage, page=1, per_page=MATRIX_PAGE_SIZE):
+    """One page of the stage's participants × all the edition's assessors, with assignment, conflict and
+    sheet state; the loads and the participants short of an assessor count the whole stage.
+
+    A fixed number of queries whatever the size: the page's rows cost the same at 30 or 7,000 participants.
+    """
     assessors = list(edition_assessors(stage.edition))
-    participants = list(_stage_participants(stage))
+    paginator = Paginator(_stage_participants(stage), per_page)
+    page = paginator.get_page(page)
+    participants = list(page.object_list)
+    ids = [p.pk for p in participants]
     conflicts = conflict_pairs(stage.edition, assessors, participants)
-    existing = set(Assignment.objects.filter(stage=stage).values_list("assessor_id", "participant_id"))
-    started = _pairs_with_sheets(stage)
-    rows = []
-    loads = defaultdict(int)
-    for participant in participants:
-        cells = []
-        for assessor in assessors:
-            pair = (assessor.pk, participant.pk)
-            conflict = conflicts.get(pair, "")
-            assigned = pair in existing
-            if assigned and not conflict:
-                loads[assessor.pk] += 1
-            cells.append(Cell(assessor, participant, assigned, conflict, pair in started))
-        rows.append((participant, cells))
-    return Matrix(stage, assessors, participants, rows, [(a, loads[a.pk]) for a in assessors])
+    existing = set(
+        Assignment.objects.filter(stage=stage, participant_id__in=ids).values_list("assessor_id", "participant_id")
+    )
+    started = set(
+        ScoreSheet.objects.filter(stage=stage, participant_id__in=ids).values_list("assessor_id", "participant_id")
+    )
+    rows = [
+        (
+            participant,
+            [
+                Cell(
+                    assessor,
+                    participant,
+                    (assessor.pk, participant.pk) in existing,
+                    conflicts.get((assessor.pk, participant.pk), ""),
+                    (assessor.pk, participant.pk) in started,
+                )
+                for assessor in assessors
+            ],
+        )
+        for participant in participants
+    ]
+    loads = _stage_loads(stage) if assessors else {}
+    short = participants_short_of_assessors(stage) if assessors else []
+    return Matrix(stage, assessors, participants, rows, [(a, loads.get(a.pk, 0)) for a in assessors], short, page=page)
 
 
 # --- k assessors per participant ---

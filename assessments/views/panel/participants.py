@@ -283,8 +283,11 @@ class AssignmentMatrixView(AssignmentsMixin, PermissionRequiredMixin, TemplateVi
     template_name = "assessments/participants/assignment_matrix.html"
 
     def get_context_data(self, **kwargs):
+        matrix = assignments.assignment_matrix(self.stage, self.request.GET.get("page"))
         return super().get_context_data(
-            matrix=assignments.assignment_matrix(self.stage),
+            matrix=matrix,
+            page_obj=matrix.page,
+            page_range=matrix.page.paginator.get_elided_page_range(matrix.page.number, on_each_side=1, on_ends=1),
             auto_form=AutoAssignForm(),
             editable=not self.edition.results_final,
             locked=self.edition.results_final,
