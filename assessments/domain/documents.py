@@ -16,8 +16,11 @@ and dates always use Indonesian month names.
 import base64
 import functools
 import hashlib
+import io
 import json
 import secrets
+import textwrap
+import warnings
 from datetime import date
 from decimal import Decimal
 
@@ -32,12 +35,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from num2words import num2words
+from PIL import Image
 from weasyprint import HTML
 
 from assessments.domain import ranking
 from assessments.domain.awards import two_places
 from assessments.domain.criteria import require_settings_editable
-from assessments.models import Award, Decree, Document, Edition
+from assessments.models import Award, Decree, Document, Edition, ProvinceLetterhead
 from districts.models import DistrictProfile
 
 MONTHS = [
@@ -82,6 +86,50 @@ def rupiah_words(amount):
     return f"{num2words(int(amount), lang='id')} rupiah"
 
 
+def stage_activity(stage_name):
+    """'penilaian administrasi (desk)' — what the team did, without 'penilaian Penilaian …'."""
+    name = stage_name.strip()
+    first = name.split(" ", 1)[0].lower()
+    if first in ("penilaian", "presentasi", "verifikasi", "tinjau", "wawancara", "pemeriksaan", "evaluasi"):
+        return name[0].lower() + name[1:]
+    return f"penilaian {name}"
+
+
+# What a stage score is, by the edition's aggregation (the documents are Indonesian whatever the UI's language).
+AGGREGATION_NOTES = {
+    Edition.Aggregation.MEAN: "Nilai tahap: rata-rata nilai penilai.",
+    Edition.Aggregation.MEDIAN: "Nilai tahap: median (nilai tengah) nilai penilai.",
+    Edition.Aggregation.TRIMMED_MEAN: (
+        "Nilai tahap: rata-rata nilai penilai tanpa nilai tertinggi dan terendah "
+        "(dengan kurang dari 3 penilai: rata-rata biasa)."
+    ),
+    Edition.Aggregation.ZSCORE: (
+        "Nilai tahap bukan rata-rata nilai penilai, melainkan nilai baku (skala 0–100): setiap nilai penilai "
+        "diubah menjadi skor-z terhadap semua nilai yang diberikan penilai yang sama pada tahap itu (selisih "
+        "dengan rata-rata penilai tersebut dibagi simpangan bakunya), lalu nilai tahap = 50 + 10 × rata-rata "
+        "skor-z, dibatasi 0–100. Nilai 50 berarti setara rata-rata peserta tahap itu; tiap 10 poin di atas "
+        "atau di bawah 50 berarti satu simpangan baku."
+    ),
+}
+
+
+def final_score_note(facts):
+    """How the final score ('nilai akhir') is made, in the document's words; '' for facts without the rule."""
+    rule = facts.get("final_rule")
+    if not rule:
+        return ""
+    if rule == Edition.FinalScore.LAST_STAGE:
+        text = (
+            f"Nilai akhir adalah nilai tahap terakhir ({facts.get('last_stage', '')}) saja; "
+            "tahap sebelumnya menentukan kecamatan yang maju ke tahap berikutnya dan tidak dijumlahkan."
+        )
+    else:
+        text = "Nilai akhir adalah jumlah nilai tiap tahap dikalikan bobot tahapnya (tahap tanpa nilai dihitung 0)."
+    if facts.get("aggregation") == Edition.Aggregation.ZSCORE:
+        text += " " + AGGREGATION_NOTES[Edition.Aggregation.ZSCORE]
+    return text
+
+
 def score_text(value):
     """'87,53' — two decimals with a decimal comma; '–' for none."""
     if value in (None, ""):
@@ -124,8 +172,34 @@ def _decree_of(edition):
     return decree
 
 
+def print_facts(edition):
+    """What every printed document of the edition shows besides its text: the province's emblem and
+    letterhead (by their digests: a new image makes a new version) and whether it is an example."""
+    look = (
+        ProvinceLetterhead.objects.filter(province_id=edition.province_id)
+        .values("emblem_digest", "letterhead_digest")
+        .first()
+    ) or {}
+    return {
+        "emblem": look.get("emblem_digest", ""),
+        "letterhead": look.get("letterhead_digest", ""),
+        "example": edition.is_demo,
+    }
+
+
 def _edition_facts(edition):
-    return {"edition": edition.name, "year": edition.year, "province": edition.province.name}
+    return {
+        "edition": edition.name,
+        "year": edition.year,
+        "province": edition.province.name,
+        "print": print_facts(edition),
+    }
+
+
+def _rule_facts(edition):
+    """How the scores stated are made: the aggregation of the assessors' totals and the final score's rule."""
+    last = edition.stages.order_by("-order").values_list("name", flat=True).first()
+    return {"aggregation": edition.aggregation, "final_rule": edition.final_score, "last_stage": last or ""}
 
 
 def _signing_facts(decree):
@@ -168,15 +242,18 @@ def decree_facts(edition):
         "legal_bases": list(decree.legal_bases),
         "page_size": decree.page_size,
         "winners": winners,
+        **_rule_facts(edition),
     }
 
 
 def certificate_facts(award, decree, edition=None):
+    edition = edition or award.category.edition
     return {
         "kind": Document.Kind.CERTIFICATE.value,
-        **_edition_facts(edition or award.category.edition),
+        **_edition_facts(edition),
         **_signing_facts(decree),
         **_winner(award),
+        "aggregation": edition.aggregation,
     }
 
 
@@ -197,6 +274,7 @@ def recap_facts(stage):
     return {
         "kind": Document.Kind.RECAP.value,
         **_edition_facts(edition),
+        "aggregation": edition.aggregation,
         "stage": stage.name,
         "stage_order": stage.order,
         "date": stage.ends_on.isoformat() if stage.ends_on else None,
@@ -242,6 +320,7 @@ def champion_report_facts(award):
     return {
         "kind": Document.Kind.CHAMPION_REPORT.value,
         **_edition_facts(participant.edition),
+        **_rule_facts(participant.edition),
         **_winner(award),
         "final_rank": final.rank if final else None,
         "final_score": _two_places(final.score) if final else None,
@@ -339,12 +418,22 @@ def issue_decree(edition, by):
     facts = decree_facts(edition)
     if edition.settings_frozen:
         current = Document.objects.filter(edition=edition, subject="decree", status=Document.Status.CURRENT).first()
-        if current is not None and current.content_hash != content_hash(facts):
+        if current is not None and _decision(current.facts) != _decision(facts):
             raise ValidationError(
                 _("The results are published: the decree in force is number %(number)s; no other decree can be issued.")
                 % {"number": current.facts.get("decree_number")}
             )
     return issue(edition, Document.Kind.DECREE, "decree", facts, by)
+
+
+# What a decree shows besides what it decides: its look and the notes explaining the scores.
+PRESENTATION_KEYS = frozenset({"print", "aggregation", "final_rule", "last_stage"})
+
+
+def _decision(facts):
+    """What the decree decides (number, date, signatory, winners …): a published decree may be printed again
+    with a new emblem or an explanatory note, never with another decision."""
+    return content_hash({key: value for key, value in facts.items() if key not in PRESENTATION_KEYS})
 
 
 def issue_certificate(award, by, render=True, decree=None):
@@ -422,31 +511,139 @@ def emblem_data_uri():
     return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
 
 
+def image_data_uri(field):
+    with field.open("rb") as handle:
+        data = handle.read()
+    mime = "image/png" if data.startswith(b"\x89PNG") else "image/jpeg"
+    return f"data:{mime};base64,{base64.b64encode(data).decode()}"
+
+
+def look_of(edition_id):
+    """The images and marks of the edition's documents: its province's emblem (else the placeholder),
+    its letterhead (kop surat) image if any, and whether the documents are examples (a CONTOH watermark)."""
+    edition = Edition.objects.filter(pk=edition_id).values("province_id", "is_demo").first()
+    letterhead = ProvinceLetterhead.objects.filter(province_id=edition["province_id"]).first()
+    return {
+        "emblem": image_data_uri(letterhead.emblem) if letterhead and letterhead.emblem else emblem_data_uri(),
+        "letterhead": image_data_uri(letterhead.letterhead) if letterhead and letterhead.letterhead else "",
+        "example": edition["is_demo"],
+    }
+
+
+# --- the province's emblem and letterhead ---------------------------------------------------------
+
+LETTERHEAD_MAX_BYTES = 2 * 1024 * 1024
+LETTERHEAD_MAX_PIXELS = 25_000_000
+LETTERHEAD_FORMATS = {"PNG": "png", "JPEG": "jpg"}
+STORED_MAX_SIDE = {"emblem": 800, "letterhead": 2400}
+
+
+def clean_letterhead_image(upload, kind):
+    """The upload checked (a whole PNG or JPEG within the limits) and re-encoded, as a ``ContentFile``."""
+    size = getattr(upload, "size", 0)
+    if not size:
+        raise ValidationError(_("The file is empty."))
+    if size > LETTERHEAD_MAX_BYTES:
+        raise ValidationError(_("The image may be at most 2 MB."))
+    upload.seek(0)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(upload) as probe:
+                image_format = probe.format
+                if image_format not in LETTERHEAD_FORMATS:
+                    raise ValidationError(_("Upload a PNG or JPEG image."))
+                if probe.size[0] * probe.size[1] > LETTERHEAD_MAX_PIXELS:
+                    raise ValidationError(_("The image has too many pixels."))
+                probe.verify()
+            upload.seek(0)
+            with Image.open(upload) as image:
+                image.load()
+                image.thumbnail((STORED_MAX_SIDE[kind], STORED_MAX_SIDE[kind]))
+                out = io.BytesIO()
+                if image_format == "PNG":
+                    image.save(out, "PNG", optimize=True)
+                else:
+                    image.convert("RGB").save(out, "JPEG", quality=90)
+    except ValidationError:
+        raise
+    except Exception as error:  # noqa: BLE001 - UnidentifiedImageError, OSError, bombs: a file not to print
+        raise ValidationError(_("This file is not a PNG or JPEG image, or it is damaged.")) from error
+    return ContentFile(out.getvalue(), name=f"{kind}.{LETTERHEAD_FORMATS[image_format]}")
+
+
+def letterhead_of(province):
+    return ProvinceLetterhead.objects.filter(province=province).first() or ProvinceLetterhead(province=province)
+
+
+@transaction.atomic
+def save_letterhead(province, by, *, emblem=None, letterhead=None, remove_emblem=False, remove_letterhead=False):
+    """Store the province's emblem and/or letterhead (checked images), or remove them (back to the
+    placeholder / the text heading). Documents printed afterwards show them, as new versions."""
+    record = letterhead_of(province)
+    replaced = []  # the earlier files, deleted once the new record is committed
+    for field, upload, remove in (("emblem", emblem, remove_emblem), ("letterhead", letterhead, remove_letterhead)):
+        stored = getattr(record, field)
+        if upload is not None:
+            content = clean_letterhead_image(upload, field)
+            digest = hashlib.sha256(content.read()).hexdigest()
+            content.seek(0)
+            if stored:
+                replaced.append(stored.name)
+            stored.save(content.name, content, save=False)
+            setattr(record, f"{field}_digest", digest)
+        elif remove and stored:
+            replaced.append(stored.name)
+            setattr(record, field, "")
+            setattr(record, f"{field}_digest", "")
+    record.updated_by = by
+    record.save()
+    storage = ProvinceLetterhead._meta.get_field("emblem").storage
+    for name in replaced:
+        transaction.on_commit(functools.partial(storage.delete, name))
+    return record
+
+
+def _label_lines(text, width=34):
+    """An aspect's name in at most two lines of the chart (the second shortened only if it must be)."""
+    lines = textwrap.wrap(text, width) or [""]
+    if len(lines) > 2:
+        lines = [lines[0], textwrap.shorten(" ".join(lines[1:]), width, placeholder="…")]
+    return lines
+
+
 def chart(stages, width=460):
-    """Bars of the aspect scores (0–100) per stage, as numbers for the SVG in the report template."""
-    bars, y, label_width, bar_space = [], 0, 190, width - 190 - 50
+    """Bars of the aspect scores (0–100) per stage, as numbers for the SVG in the report template.
+
+    Labels are wrapped on two lines rather than cut; the value of a full bar stays inside the picture."""
+    bars, y, label_width, value_space = [], 0, 190, 34
+    bar_space = width - label_width - value_space
     for stage in stages:
         bars.append({"heading": stage["name"], "y": y + 14})
         y += 22
         for aspect in stage["aspects"]:
             value = float(aspect["score"] or 0)
+            lines = _label_lines(aspect["name"])
+            row_height = 18 if len(lines) == 1 else 26
+            bar_y = y + (row_height - 18) / 2
+            first_line_y = bar_y + 11 - (4.5 if len(lines) == 2 else 0)
             bars.append(
                 {
-                    "label": aspect["name"],
-                    "y": y,
-                    "text_y": y + 11,
+                    "lines": [{"text": line, "y": round(first_line_y + 9 * i, 1)} for i, line in enumerate(lines)],
+                    "y": bar_y,
+                    "text_y": bar_y + 11,
                     "width": round(bar_space * value / 100, 1),
                     "value": score_text(aspect["score"]),
                     "value_x": label_width + round(bar_space * value / 100, 1) + 4,
                 }
             )
-            y += 18
+            y += row_height
         y += 6
     ticks = [{"x": label_width + bar_space * t / 100, "label": str(t)} for t in (0, 25, 50, 75, 100)]
     return {"bars": bars, "height": y + 16, "width": width, "x0": label_width, "bar_space": bar_space, "ticks": ticks}
 
 
-def _context(document):
+def _context(document, look):
     facts = document.facts
     context = {
         "f": facts,
@@ -454,14 +651,18 @@ def _context(document):
         "version": document.version,
         "url": verification_url(document.code),
         "qr": qr_data_uri(verification_url(document.code)),
-        "emblem": emblem_data_uri(),
+        **look,
         "date_text": tanggal(facts["date"]) if facts.get("date") else "",
+        "final_note": final_score_note(facts),
     }
     if document.kind == Document.Kind.DECREE:
         context.update(_decree_context(facts))
     elif document.kind == Document.Kind.VISIT_NOTICE:
         context["visit_date_text"] = hari_tanggal(facts["visit_date"])
     elif document.kind == Document.Kind.RECAP:
+        context["day_name"] = DAYS[date.fromisoformat(facts["date"]).weekday()] if facts.get("date") else ""
+        context["activity"] = stage_activity(facts["stage"])
+        context["aggregation_note"] = AGGREGATION_NOTES.get(facts.get("aggregation"), "")
         context["rows"] = [
             {**row, "totals": [score_text(t) for t in row["totals"]], "score": score_text(row["score"])}
             for row in facts["rows"]
@@ -472,11 +673,17 @@ def _context(document):
         context["final_score"] = score_text(facts["final_score"])
         context["population"] = f"{profile['population']:,}".replace(",", ".") if profile["population"] else ""
         context["area"] = score_text(profile["area_km2"]) if profile["area_km2"] else ""
+        # Stage weights only where the final score counts them (not when it is the last stage's score).
+        context["stage_weights"] = facts.get("final_rule", Edition.FinalScore.WEIGHTED_STAGES) == (
+            Edition.FinalScore.WEIGHTED_STAGES
+        )
+        context["aggregation_note"] = AGGREGATION_NOTES.get(facts.get("aggregation"), "")
+        context["zscore"] = facts.get("aggregation") == Edition.Aggregation.ZSCORE
         context["stages"] = [
             {
                 **s,
                 "score": score_text(s["score"]),
-                "weight": weight_text(s["weight"]),
+                "weight": weight_text(s["weight"]) if context["stage_weights"] else "",
                 "aspects": [
                     {**a, "score": score_text(a["score"]), "weight": weight_text(a["weight"])} for a in s["aspects"]
                 ],
@@ -538,10 +745,11 @@ TEMPLATES = {
 def render_html(documents):
     """One HTML text for documents of one kind (certificates: one page each)."""
     kind = documents[0].kind
+    look = look_of(documents[0].edition_id)
     if kind == Document.Kind.CERTIFICATE:
-        pages = [_context(d) for d in documents]
-        return render_to_string(TEMPLATES[kind], {"pages": pages, "emblem": emblem_data_uri()})
-    return render_to_string(TEMPLATES[kind], _context(documents[0]))
+        pages = [_context(d, look) for d in documents]
+        return render_to_string(TEMPLATES[kind], {"pages": pages, **look})
+    return render_to_string(TEMPLATES[kind], _context(documents[0], look))
 
 
 def _weasy(html):
@@ -619,6 +827,16 @@ def verification_lines(document):
         lines.append((_("Rank"), str(f.get("final_rank") or f.get("rank"))))
     if f.get("score") or f.get("final_score"):
         lines.append((_("Final score"), score_text(f.get("final_score") or f.get("score"))))
+        if f.get("aggregation") == Edition.Aggregation.ZSCORE:
+            lines.append(
+                (
+                    _("What the score is"),
+                    _(
+                        "A standard score on 0–100, not a mean of the assessors' totals: 50 is the average "
+                        "participant of the stage, each 10 points above or below is one standard deviation."
+                    ),
+                )
+            )
     return lines
 
 

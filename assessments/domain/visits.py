@@ -327,6 +327,7 @@ def visit_notice_facts(visit, *, number, signatory_office, signatory_name, place
         "edition": edition.name,
         "year": edition.year,
         "province": edition.province.name,
+        "print": documents.print_facts(edition),
         "stage": stage.name,
         "letter_number": number.strip(),
         "date": (letter_date or timezone.localdate()).isoformat(),

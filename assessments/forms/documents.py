@@ -94,3 +94,26 @@ class DecreeForm(forms.ModelForm):
         if commit:
             decree.save()
         return decree
+
+
+class LetterheadForm(forms.Form):
+    """The province's emblem and letterhead (kop surat) for its documents; checked by the domain."""
+
+    emblem = forms.FileField(
+        label=_("Emblem"),
+        required=False,
+        widget=forms.FileInput(attrs={"accept": "image/png,image/jpeg"}),
+        help_text=_("PNG (best with a transparent background) or JPEG, at most 2 MB. Printed on every document."),
+    )
+    remove_emblem = forms.BooleanField(label=_("Remove the emblem (print the placeholder)"), required=False)
+    letterhead = forms.FileField(
+        label=_("Letterhead (kop surat)"),
+        required=False,
+        widget=forms.FileInput(attrs={"accept": "image/png,image/jpeg"}),
+        help_text=_(
+            "The whole heading of a letter as one wide image (emblem, office, address), PNG or JPEG, at most 2 MB. "
+            "Printed at the top of the score recaps, champion reports and field visit letters; "
+            "the decree and certificates show the emblem."
+        ),
+    )
+    remove_letterhead = forms.BooleanField(label=_("Remove the letterhead (print the heading as text)"), required=False)

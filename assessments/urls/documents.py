@@ -9,6 +9,7 @@ urlpatterns = [
     path("<int:edition_pk>/", views.DocumentsView.as_view(), name="edition"),
     path("<int:edition_pk>/keputusan/", views.DecreeFormView.as_view(), name="decree_form"),
     path("<int:edition_pk>/cetak/", views.IssueView.as_view(), name="issue"),
+    path("<int:edition_pk>/kop-surat/", views.LetterheadView.as_view(), name="letterhead"),
     path("<int:edition_pk>/tugas/", views.JobStartView.as_view(), name="job_start"),
     path("berkas/<int:pk>/", views.DownloadView.as_view(), name="download"),
     path("berkas/<int:pk>/tarik/", views.WithdrawView.as_view(), name="withdraw"),

@@ -230,6 +230,7 @@ EXPECTED = {
     # documents (edition pages of the edition in assessment; issued files of the published one)
     "documents:edition": PROVINCE_ADMIN,
     "documents:decree_form": PROVINCE_ADMIN,
+    "documents:letterhead": PROVINCE_ADMIN,
     "documents:issue": PROVINCE_ADMIN,
     "documents:job_start": PROVINCE_ADMIN,
     "documents:download": PROVINCE_ADMIN,

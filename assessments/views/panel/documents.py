@@ -10,7 +10,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from assessments.domain import documents, jobs
-from assessments.forms.documents import DecreeForm
+from assessments.forms.documents import DecreeForm, LetterheadForm
 from assessments.models import Award, Decree, Document, DocumentJob, Stage
 from assessments.views.lookups import DocumentJobMixin, DocumentMixin, EditionMixin
 from sp2k.permissions import PermissionRequiredMixin
@@ -70,6 +70,44 @@ class DecreeFormView(EditionDocumentsMixin, TemplateView):
             return self.render_to_response(self.get_context_data(form=form))
         messages.success(request, _("The decree's settings are saved. Print the decree again to apply them."))
         return redirect("documents:edition", self.edition.pk)
+
+
+class LetterheadView(EditionDocumentsMixin, TemplateView):
+    """The province's emblem and letterhead (kop surat), printed on all its documents."""
+
+    template_name = "assessments/documents/letterhead_form.html"
+
+    def get_context_data(self, **kwargs):
+        record = documents.letterhead_of(self.edition.province)
+        kwargs.setdefault("form", LetterheadForm())
+        return super().get_context_data(
+            emblem=documents.image_data_uri(record.emblem) if record.emblem else documents.emblem_data_uri(),
+            has_emblem=bool(record.emblem),
+            letterhead=documents.image_data_uri(record.letterhead) if record.letterhead else "",
+            **kwargs,
+        )
+
+    def post(self, request, edition_pk):
+        form = LetterheadForm(request.POST, request.FILES)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                documents.save_letterhead(
+                    self.edition.province,
+                    request.user,
+                    emblem=data["emblem"],
+                    letterhead=data["letterhead"],
+                    remove_emblem=data["remove_emblem"],
+                    remove_letterhead=data["remove_letterhead"],
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(
+                    request, _("Saved. Documents printed from now on carry them (as a new version where they changed).")
+                )
+                return redirect("documents:edition", self.edition.pk)
+        return self.render_to_response(self.get_context_data(form=form), status=400)
 
 
 class IssueView(EditionDocumentsMixin, View):

@@ -40,5 +40,6 @@ class VerifyView(PermissionRequiredMixin, TemplateView):
             rows=documents.verification_rows(document),
             figures_public=documents.figures_are_public(document),
             latest=latest,
+            lists_winners=document.kind == Document.Kind.DECREE,
             **kwargs,
         )
