@@ -10,6 +10,7 @@ from django.utils import timezone
 from assessments.domain.assignments import add_assessor, assign_all
 from assessments.domain.configuration import create_edition
 from assessments.domain.conflicts import is_home_regency_conflict
+from assessments.domain.visits import VisitPlan, plan_visits
 from assessments.domain.workflow import move_edition
 from assessments.models import (
     Assignment,
@@ -21,10 +22,12 @@ from assessments.models import (
     Score,
     ScoreChange,
     ScoreSheet,
+    Stage,
     StageAdvance,
     StageEntry,
 )
 from districts.models import District
+from sp2k.demo import timeline
 
 RUBRIC_LEVELS = [
     {"value": 1, "label": "Sangat kurang", "description": "Belum ada bukti pelaksanaan."},
@@ -168,6 +171,14 @@ EXAMPLE_PARTICIPANT_CODES = ["35.10.13", "35.15.13", "35.13.23", "35.79.02", "35
 WINNER_LEVELS = {"35.10.13": 4.7, "35.15.13": 4.3, "35.13.23": 3.9, "35.79.02": 3.5, "35.28.04": 3.05}
 DEMO_EDITION_NAME = "SP2K Jawa Timur 2022 (contoh)"
 
+# One presentation sheet that disagrees with the rest of the panel, so the ranking shows its outlier flag:
+# this assessor scored the weakest kecamatan well above the other assessors did (far from the shortlist,
+# so the disagreement changes no one's place in it).
+OUTLIER_ASSESSOR = "penilai-jpip"
+OUTLIER_POINTS_ABOVE = 24
+# The field-visit team (the panel led by the Biro Pemerintahan, domain brief), conflicts left out.
+VISIT_TEAM = ["penilai-pemerintahan", "penilai-bappeda", "penilai-unair", "penilai-jpip"]
+
 
 def demo_participant_codes(province_code="35", count=30):
     """The winners plus the first kecamatan (by code) of other regencies: rank 1 of each, as an example."""
@@ -182,18 +193,39 @@ def demo_participant_codes(province_code="35", count=30):
     return winners + others[: count - len(winners)]
 
 
-def build_example_edition(province_admin, assessors, regency_admins=()):
+def _plan_example_visits(stage, participants, assessors, province_admin):
+    """The five field visits of 16–25 November 2022 (Tongas first), through the domain's planning."""
+    team = [a for a in assessors if a.username in VISIT_TEAM]
+    plans = [
+        VisitPlan(
+            participant=p,
+            date=timeline.VISIT_DAYS[p.district_id],
+            starts_at=timeline.VISIT_START,
+            ends_at=timeline.VISIT_END,
+            assessors=[a for a in team if not is_home_regency_conflict(a, p)],
+            meeting_place=f"Kantor Kecamatan {p.district.name}",
+        )
+        for p in participants
+        if p.district_id in timeline.VISIT_DAYS
+    ]
+    plan_visits(stage, plans, province_admin)
+
+
+def build_example_edition(province_admin, assessors, regency_admins=None):
     """The example "SP2K Jawa Timur 2022": 30 participants, three stages, scores, results final.
 
     Scores are generated (seeded, so the same every time) so that the final ranking follows the real
-    2022 decree: Rogojampi, Taman, Tongas, Bumiaji, Pamekasan. Returns the edition, or None if it exists.
+    2022 decree: Rogojampi, Taman, Tongas, Bumiaji, Pamekasan. Each kecamatan is nominated by its
+    regency's admin (``regency_admins``: {regency code: user}); sheets are submitted on the days of
+    their stage in 2022, and the field visits are planned for 16–25 November 2022. One presentation
+    sheet disagrees with the panel (the outlier flag). Returns the edition, or None if it exists.
     """
 
     province = province_admin.province
     if Edition.objects.filter(province=province, name=DEMO_EDITION_NAME).exists():
         return None
+    regency_admins = regency_admins or {}
     rng = random.Random(2022)  # noqa: S311 - demo data, not security
-    now = timezone.now()
     with transaction.atomic():
         edition = create_edition(province, DEMO_EDITION_NAME, 2022, example_configuration())
         edition.is_demo = True
@@ -204,8 +236,9 @@ def build_example_edition(province_admin, assessors, regency_admins=()):
                 edition=edition,
                 district_id=code,
                 status=Participant.Status.ACCEPTED,
+                nominated_by=regency_admins.get(code[:5]),
                 decided_by=province_admin,
-                decided_at=now,
+                decided_at=timeline.DECIDED,
             )
             for code in codes
         )
@@ -220,31 +253,42 @@ def build_example_edition(province_admin, assessors, regency_admins=()):
                 strength[p.pk] = rng.uniform(2.0, 3.0)
         # Desk and presentation: everyone; field visit: the five strongest.
         in_stage = [participants, participants, sorted(participants, key=lambda p: -strength[p.pk])[:5]]
+        index = {p.pk: number for number, p in enumerate(participants)}
+        outlier = min((p for p in participants if p.district_id not in WINNER_LEVELS), key=lambda p: strength[p.pk])
         for stage, stage_participants in zip(stages, in_stage, strict=True):
             StageEntry.objects.bulk_create(
                 StageEntry(stage=stage, participant=p, advanced_by=province_admin) for p in stage_participants
             )
             indicators = list(Indicator.objects.filter(aspect__stage=stage))
-            pairs = [
-                (a, p)
-                for p in stage_participants
-                for a in assessors
-                if not is_home_regency_conflict(a, p)
-            ]
+            pairs = [(a, p) for p in stage_participants for a in assessors if not is_home_regency_conflict(a, p)]
             Assignment.objects.bulk_create(Assignment(stage=stage, assessor=a, participant=p) for a, p in pairs)
             sheets = ScoreSheet.objects.bulk_create(
-                ScoreSheet(stage=stage, assessor=a, participant=p, status=ScoreSheet.Status.SUBMITTED, submitted_at=now)
+                ScoreSheet(
+                    stage=stage,
+                    assessor=a,
+                    participant=p,
+                    status=ScoreSheet.Status.SUBMITTED,
+                    submitted_at=timeline.sheet_moment(
+                        stage.order, index[p.pk], assessors.index(a), timeline.VISIT_DAYS.get(p.district_id)
+                    ),
+                )
                 for a, p in pairs
             )
             scores, changes = [], []
             for sheet, (assessor, participant) in zip(sheets, pairs, strict=True):
                 level = strength[participant.pk]
+                disagrees = (
+                    stage.kind == Stage.Kind.PRESENTATION
+                    and participant.pk == outlier.pk
+                    and assessor.username == OUTLIER_ASSESSOR
+                )
+                above = OUTLIER_POINTS_ABOVE if disagrees else 0
                 for indicator in indicators:
                     if indicator.scale == Indicator.Scale.RUBRIC:
                         value = Decimal(min(5, max(1, round(level + rng.uniform(-0.6, 0.6)))))
                     else:
-                        value = Decimal(min(100, max(0, round(level * 18 + rng.uniform(-6, 6)))))
-                    scores.append(Score(sheet=sheet, indicator=indicator, value=value))
+                        value = Decimal(min(100, max(0, round(level * 18 + rng.uniform(-6, 6)) + above)))
+                    scores.append(Score(sheet=sheet, indicator=indicator, value=value, updated_at=sheet.submitted_at))
                     changes.append(
                         ScoreChange(
                             sheet=sheet,
@@ -252,12 +296,15 @@ def build_example_edition(province_admin, assessors, regency_admins=()):
                             new_value=value,
                             by=assessor,
                             source=ScoreChange.Source.IMPORT,
+                            at=sheet.submitted_at,
                         )
                     )
-            Score.objects.bulk_create(scores)
-            ScoreChange.objects.bulk_create(changes)
+            with timeline.given_moments(Score._meta.get_field("updated_at"), ScoreChange._meta.get_field("at")):
+                Score.objects.bulk_create(scores)
+                ScoreChange.objects.bulk_create(changes)
         for stage in stages[:-1]:
             StageAdvance.objects.create(from_stage=stage, count=stage.advance_count, by=province_admin)
+        _plan_example_visits(stages[-1], in_stage[-1], assessors, province_admin)
         moves = [Edition.State.DRAFT, Edition.State.NOMINATION, Edition.State.ASSESSMENT, Edition.State.FINAL]
         EditionTransition.objects.bulk_create(
             EditionTransition(edition=edition, from_state=a, to_state=b, by=province_admin)
@@ -268,16 +315,26 @@ def build_example_edition(province_admin, assessors, regency_admins=()):
     return edition
 
 
-def build_open_edition(province_admin, assessors, today=None):
+def set_nominators(edition, regency_admins):
+    """Each participant without a nominating account is recorded as nominated by its regency's admin."""
+    for regency_code, user in regency_admins.items():
+        Participant.objects.filter(
+            edition=edition, nominated_by__isnull=True, district__regency_id=regency_code
+        ).update(nominated_by=user)
+
+
+def build_open_edition(province_admin, assessors, today=None, regency_admins=None):
     """An example edition in progress, so that each demo role has something to do.
 
     "SP2K Jawa Timur <this year> (contoh)": same criteria and participants as 2022, in the assessment state,
     the desk stage open from a week ago to two weeks ahead, every assessor assigned (conflicts
-    excepted), evidence deadline in a month; no score yet. Moved through the real workflow, so its
+    excepted), evidence deadline in a month; no score yet; each kecamatan nominated by its regency's admin
+    (``regency_admins``: {regency code: user}). Moved through the real workflow, so its
     history reads like a real one. Returns the edition, or None if it exists.
     """
 
     province = province_admin.province
+    regency_admins = regency_admins or {}
     today = today or timezone.localdate()
     if Edition.objects.filter(province=province, year=today.year, is_demo=True).exists():
         return None
@@ -298,6 +355,7 @@ def build_open_edition(province_admin, assessors, today=None):
                 edition=edition,
                 district_id=code,
                 status=Participant.Status.ACCEPTED,
+                nominated_by=regency_admins.get(code[:5]),
                 decided_by=province_admin,
                 decided_at=timezone.now(),
             )

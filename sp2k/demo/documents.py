@@ -1,4 +1,5 @@
-"""The demo edition's decree: the real values of Jawa Timur's 2022 decree (public record)."""
+"""The demo edition's decree: the number, title and date of Jawa Timur's 2022 decree (public record),
+signed by a fictional governor: example data must not put a real person's name under a document."""
 
 from datetime import date
 
@@ -23,6 +24,8 @@ DEMO_LEGAL_BASES = [
     "Tahun 2014 tentang Pemerintahan Daerah;",
     "Peraturan Pemerintah Nomor 17 Tahun 2018 tentang Kecamatan;",
 ]
+DEMO_SIGNATORY_OFFICE = "GUBERNUR JAWA TIMUR"
+DEMO_SIGNATORY_NAME = "NAMA GUBERNUR (CONTOH)"
 # Illustrative amounts only (the real decree's amounts are not part of the demo's sources).
 DEMO_AMOUNTS = {
     "Juara I": 50_000_000,
@@ -34,7 +37,8 @@ DEMO_AMOUNTS = {
 
 
 def create_demo_decree(edition):
-    """The 2022 decree's fields for the demo edition (F4 paper). Idempotent: an existing decree is kept."""
+    """The 2022 decree's fields for the demo edition (F4 paper). Idempotent: an existing decree is kept,
+    its signatory made the fictional one (earlier demos named the real governor)."""
     decree, _created = Decree.objects.get_or_create(
         edition=edition,
         defaults={
@@ -42,12 +46,15 @@ def create_demo_decree(edition):
             "title": DEMO_TITLE,
             "place": "Surabaya",
             "date": date(2022, 12, 21),
-            "signatory_office": "GUBERNUR JAWA TIMUR",
-            "signatory_name": "KHOFIFAH INDAR PARAWANSA",
+            "signatory_office": DEMO_SIGNATORY_OFFICE,
+            "signatory_name": DEMO_SIGNATORY_NAME,
             "considerations": DEMO_CONSIDERATIONS,
             "legal_bases": DEMO_LEGAL_BASES,
             "amounts": DEMO_AMOUNTS,
             "page_size": Decree.PageSize.F4,
         },
     )
+    if decree.signatory_name != DEMO_SIGNATORY_NAME:
+        Decree.objects.filter(pk=decree.pk).update(signatory_name=DEMO_SIGNATORY_NAME)
+        decree.signatory_name = DEMO_SIGNATORY_NAME
     return decree

@@ -1,4 +1,9 @@
-"""Example evidence for the demo edition: small generated PDFs and PNG images, clearly marked as examples."""
+"""Example evidence for the demo editions: small generated PDFs and PNG images, clearly marked as examples.
+
+The published 2022 edition gets the five winners' evidence (stored as it was then: the edition no longer
+takes uploads); the edition in progress gets some kecamatan's evidence through the domain's uploads
+(``add_files``, ``submit_entry``), as their operators would: one entry submitted, others half done.
+"""
 
 import io
 
@@ -7,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from PIL import Image, ImageDraw
 
-from assessments.domain.evidence import _store, current_files, inspect_file
+from assessments.domain.evidence import _store, add_files, current_files, inspect_file, submit_entry
 from assessments.models import EntryEvent, EntrySubmission, Participant, Stage
 from sp2k.accounts.models import DISTRICT_ROLES, Role, User
 from sp2k.demo.competition import WINNER_LEVELS
@@ -127,4 +132,68 @@ def create_demo_evidence(edition):
                 submission.submitted_by = user
                 submission.save(update_fields=["submitted_at", "submitted_by"])
                 EntryEvent.objects.create(participant=participant, action=EntryEvent.Action.SUBMIT, by=user)
+    return created
+
+
+# The edition in progress: how many desk indicators each kecamatan has evidence for (None: all of them,
+# and the entry is submitted). Rogojampi is half done, so its camat and operator still have work.
+CURRENT_EVIDENCE = {"35.10.13": 3, "35.15.13": None, "35.13.23": 2, "35.79.02": 4}
+
+
+def _files_for(participant, indicator, number, stage):
+    district = participant.district.name
+    files = [
+        ContentFile(
+            minimal_pdf(
+                [
+                    "CONTOH DATA DUKUNG (data contoh, bukan dokumen resmi)",
+                    f"{indicator.name} - Kecamatan {district}",
+                    f"{participant.district.regency.name} - {participant.edition.name}",
+                    f"Tahap: {stage.name}",
+                ]
+            ),
+            name=f"{indicator.name} {district}.pdf".replace("/", "-"),
+        )
+    ]
+    if number % 2 == 0:
+        files.append(
+            ContentFile(demo_png([f"Foto kegiatan (contoh) - {district}", indicator.name]), name=f"foto {district}.png")
+        )
+    return files
+
+
+def create_current_evidence(edition):
+    """Evidence of a few kecamatan in the edition in progress, uploaded through the domain (its checks
+    apply); Taman's entry is submitted. Returns the files created. Idempotent: an indicator that already
+    has a current file is left alone, a submitted entry too."""
+
+    desk = edition.stages.filter(kind=Stage.Kind.DESK).order_by("order").first()
+    if desk is None:
+        return 0
+    indicators = [
+        i
+        for aspect in desk.aspects.order_by("order").prefetch_related("indicators")
+        for i in aspect.indicators.all()
+        if i.requires_evidence
+    ]
+    participants = Participant.objects.filter(edition=edition, district_id__in=list(CURRENT_EVIDENCE)).select_related(
+        "district__regency", "edition"
+    )
+    created = 0
+    for participant in participants:
+        user = _uploader(participant)
+        count = CURRENT_EVIDENCE[participant.district_id]
+        have = set(current_files().filter(participant=participant).values_list("indicator_id", flat=True))
+        submitted = EntrySubmission.objects.filter(participant=participant, submitted_at__isnull=False).exists()
+        if user is None or submitted:
+            continue
+        for number, indicator in enumerate(indicators[:count]):
+            if indicator.pk in have:
+                continue
+            stored, _refused = add_files(
+                participant, indicator, _files_for(participant, indicator, number, desk), "Data dukung (contoh)", user
+            )
+            created += len(stored)
+        if count is None:
+            submit_entry(participant, user)
     return created

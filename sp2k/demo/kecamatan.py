@@ -23,10 +23,11 @@ from districts.models import (
 EXAMPLE_NOTE = "(Contoh untuk demo portal; bukan data resmi.)"
 MARGAHAYU_NOTE = "(Nama inovasi nyata, dipaparkan pada penilaian Jawa Barat 2018; uraiannya contoh untuk demo.)"
 
+# The camat's name is a person's (fictional): letters print "Camat <kecamatan> (<name>)".
 # code: (camat's name, NIP, address, phone, area km², population, description)
 DEMO_PROFILES = {
     "35.10.13": (
-        "Camat Rogojampi (contoh)",
+        "Bagus Wicaksono, S.STP., M.Si. (contoh)",
         "197805122003121003",
         "Jl. Raya Rogojampi No. 1, Rogojampi, Banyuwangi",
         "0333 631000",
@@ -35,7 +36,7 @@ DEMO_PROFILES = {
         "Kecamatan di tengah Kabupaten Banyuwangi, Juara I SP2K 2022.",
     ),
     "35.15.13": (
-        "Camat Taman (contoh)",
+        "Dwi Hartanto, S.Sos., M.M. (contoh)",
         "198001152005011002",
         "Jl. Raya Taman No. 2, Taman, Sidoarjo",
         "031 7880000",
@@ -44,7 +45,7 @@ DEMO_PROFILES = {
         "Kecamatan padat penduduk di perbatasan Surabaya, Juara II SP2K 2022.",
     ),
     "35.13.23": (
-        "Camat Tongas (contoh)",
+        "Sri Wahyuningsih, S.H. (contoh)",
         "197911032006041001",
         "Jl. Raya Tongas, Probolinggo",
         "0335 510000",
@@ -53,7 +54,7 @@ DEMO_PROFILES = {
         "Kecamatan pesisir di Kabupaten Probolinggo, Juara III SP2K 2022.",
     ),
     "35.79.02": (
-        "Camat Bumiaji (contoh)",
+        "Agung Prasetyo, S.STP. (contoh)",
         "198203212008011004",
         "Jl. Raya Bumiaji, Kota Batu",
         "0341 590000",
@@ -62,7 +63,7 @@ DEMO_PROFILES = {
         "Kecamatan sentra apel dan wisata di Kota Batu, Juara Harapan I SP2K 2022.",
     ),
     "35.28.04": (
-        "Camat Pamekasan (contoh)",
+        "Moh. Fauzi Rahman, S.Sos. (contoh)",
         "197706182002121002",
         "Jl. Jokotole, Pamekasan",
         "0324 320000",
@@ -71,7 +72,7 @@ DEMO_PROFILES = {
         "Kecamatan ibu kota Kabupaten Pamekasan, Juara Harapan II SP2K 2022.",
     ),
     "32.04.09": (
-        "Camat Margahayu (contoh)",
+        "Asep Suryana, S.IP., M.Si. (contoh)",
         "197509101998031005",
         "Jl. Terusan Kopo, Margahayu, Kabupaten Bandung",
         "022 5400000",
