@@ -28,6 +28,7 @@ from assessments.views import lookups
 from assessments.views.lookups import EditionMixin
 from districts.models import Regency
 from sp2k.accounts.models import Role, User
+from sp2k.paging import paginate
 from sp2k.permissions import PermissionRequiredMixin
 
 
@@ -59,8 +60,12 @@ class ParticipantListView(EditionMixin, PermissionRequiredMixin, TemplateView):
         user = self.request.user
         edition = self.edition
         is_open = edition.nominations_open
+        paged = paginate(self.request, nominations.nominations_visible_to(user, edition))
+        listed = list(paged["page_obj"].object_list)
         context = {
-            "nominations": nominations.nominations_visible_to(user, edition),
+            **paged,
+            "nominations": listed,
+            "awaiting_on_page": sum(participant.is_nominated for participant in listed),
             "is_open": is_open,
             "counts": nominations.status_counts(edition),
             "can_decide": user.has_perm("assessments.decide_participant", edition) and is_open,

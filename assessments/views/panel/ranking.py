@@ -11,6 +11,7 @@ from assessments.domain import advancing, ranking
 from assessments.models import Participant
 from assessments.queries import sheets
 from assessments.views.lookups import EditionMixin, ParticipantMixin, StageAdvanceMixin, StageMixin
+from sp2k.paging import paginate
 from sp2k.permissions import PermissionRequiredMixin
 
 
@@ -23,11 +24,13 @@ class StageRankingView(StageMixin, PermissionRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         stage, user = self.stage, self.request.user
         can_advance = user.has_perm("assessments.advance_stage", stage.edition)
-        rows = ranking.stage_ranking(stage)
+        paged = paginate(self.request, ranking.stage_ranking(stage))
+        rows = paged["page_obj"].object_list
         show_evidence_flags = user.has_perm("assessments.view_evidence_flags", stage.edition)
         if show_evidence_flags:
             rows = sheets.with_evidence_flags(rows, stage)
         context = {
+            **paged,
             "stage": stage,
             "edition": stage.edition,
             "rows": rows,
@@ -93,7 +96,10 @@ class FinalRankingView(EditionMixin, PermissionRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         rows = ranking.final_ranking(self.edition)
         stages = [stage for stage, _score in rows[0].stage_scores] if rows else []
-        return super().get_context_data(edition=self.edition, rows=rows, stages=stages, **kwargs)
+        paged = paginate(self.request, rows)
+        return super().get_context_data(
+            edition=self.edition, rows=paged["page_obj"].object_list, stages=stages, **paged, **kwargs
+        )
 
 
 class ParticipantExplanationView(ParticipantMixin, PermissionRequiredMixin, TemplateView):

@@ -35,6 +35,7 @@ from assessments.queries import sheets
 from assessments.views import lookups
 from assessments.views.lookups import ParticipantMixin, StageMixin
 from sp2k import client_address
+from sp2k.paging import paginate
 from sp2k.permissions import PermissionRequiredMixin
 from sp2k.uploads import UploadLimitMixin
 
@@ -51,7 +52,8 @@ class MySheetsView(PermissionRequiredMixin, TemplateView):
     template_name = "assessments/sheets/my_sheets.html"
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(rows=sheets.assessor_assignments(self.request.user), **kwargs)
+        paged = paginate(self.request, sheets.assessor_assignments(self.request.user))
+        return super().get_context_data(rows=paged["page_obj"].object_list, **paged, **kwargs)
 
 
 class StageParticipantMixin(StageMixin):
@@ -288,7 +290,17 @@ class StageProgressView(StageMixin, PermissionRequiredMixin, TemplateView):
     template_name = "assessments/sheets/progress.html"
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(stage=self.stage, progress=sheets.stage_progress(self.stage), **kwargs)
+        progress = sheets.stage_progress(self.stage)
+        # A page of participants (the columns), every assessor (the rows).
+        paged = paginate(self.request, progress.participants)
+        page = paged["page_obj"]
+        start, end = page.start_index() - 1, page.end_index()
+        shown = sheets.Progress(
+            participants=page.object_list,
+            rows=[(assessor, cells[start:end]) for assessor, cells in progress.rows],
+            counts=progress.counts,
+        )
+        return super().get_context_data(stage=self.stage, progress=shown, **paged, **kwargs)
 
 
 class ParticipantHistoryView(ParticipantMixin, PermissionRequiredMixin, TemplateView):

@@ -4,9 +4,9 @@ import pytest
 from django.urls import reverse
 
 from assessments.domain import assignments
-from assessments.models import Assignment, Participant
+from assessments.models import Assignment, Participant, StageEntry
 from districts.models import District
-from sp2k.accounts.models import Role
+from sp2k.accounts.models import Role, User
 
 
 def _stage_of(edition, size, make_user, jatim):
@@ -75,3 +75,49 @@ def test_a_page_out_of_range_shows_the_last_page(client, province_admin, edition
     client.force_login(province_admin)
     for page in ("99", "x"):
         assert client.get(url, {"page": page}).status_code == 200
+
+
+# --- the other lists that grow with an edition ---
+
+
+def _entered(stage):
+    StageEntry.objects.bulk_create(
+        StageEntry(stage=stage, participant=p) for p in Participant.objects.filter(edition=stage.edition)
+    )
+    return stage
+
+
+def _lists(edition, stage, province_admin):
+    """(url, who looks) of every panel list that grows with the edition."""
+    return [
+        (reverse("assessments:participant_list", args=[edition.pk]), province_admin),
+        (reverse("assessments:stage_ranking", args=[stage.pk]), province_admin),
+        (reverse("assessments:final_ranking", args=[edition.pk]), province_admin),
+        (reverse("assessments:stage_progress", args=[stage.pk]), province_admin),
+        (reverse("assessments:my_sheets"), User.objects.get(username="penilai-3")),
+    ]
+
+
+@pytest.mark.parametrize("size", [30, 120])
+def test_growing_lists_keep_a_fixed_query_count(
+    client, province_admin, edition, make_user, jatim, size, django_assert_max_num_queries
+):
+    stage = _entered(_stage_of(edition, size, make_user, jatim))
+    for url, who in _lists(edition, stage, province_admin):
+        client.force_login(who)
+        for page in (1, 2):
+            with django_assert_max_num_queries(30, info=url):
+                response = client.get(url, {"page": page})
+            assert response.status_code == 200, url
+            paging = response.context["page_obj"]
+            assert len(paging.object_list) == (30 if size == 30 else 50), url
+            assert paging.paginator.num_pages == (1 if size == 30 else 3), url
+
+
+def test_growing_lists_say_which_page_of_how_many(client, province_admin, edition, make_user, jatim):
+    stage = _entered(_stage_of(edition, 120, make_user, jatim))
+    for url, who in _lists(edition, stage, province_admin):
+        client.force_login(who)
+        page = client.get(url, {"page": 3}).content.decode()
+        assert "Page 3 of 3" in page and "Showing 101–120 of 120" in page, url
+        assert 'href="?page=2"' in page, url
