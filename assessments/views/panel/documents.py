@@ -13,6 +13,7 @@ from assessments.domain import documents, jobs
 from assessments.forms.documents import DecreeForm, LetterheadForm
 from assessments.models import Award, Decree, Document, DocumentJob, Stage
 from assessments.views.lookups import DocumentJobMixin, DocumentMixin, EditionMixin
+from sp2k.paging import paginate
 from sp2k.permissions import PermissionRequiredMixin
 
 PDF = "application/pdf"
@@ -31,6 +32,7 @@ class DocumentsView(EditionDocumentsMixin, TemplateView):
         current = {d.subject: d for d in all_documents if d.is_current}
         awards = list(documents.confirmed_awards(edition))
         stages = list(edition.stages.order_by("order"))
+        history = paginate(self.request, all_documents)
         return super().get_context_data(
             edition=edition,
             decree=Decree.objects.filter(edition=edition).first(),
@@ -39,7 +41,8 @@ class DocumentsView(EditionDocumentsMixin, TemplateView):
             ],
             stages=[(s, current.get(f"recap:{s.pk}")) for s in stages],
             current_decree=current.get("decree"),
-            all_documents=all_documents,
+            all_documents=history["page_obj"].object_list,
+            **history,
             jobs=list(edition.document_jobs.all()[:5]),
             job_kinds=DocumentJob.Kind.choices,
             results_final=edition.results_final,

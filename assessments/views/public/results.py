@@ -17,6 +17,7 @@ from assessments.models import Award, Edition
 from assessments.queries import results as selectors
 from districts.models import DistrictProfile
 from sp2k.files import serve_image
+from sp2k.paging import paginate
 from sp2k.permissions import PermissionRequiredMixin
 
 # How long a reader (or a proxy) may reuse published data without asking again (it changes only when
@@ -76,11 +77,14 @@ class EditionResultsView(PublishedEditionMixin, TemplateView):
         if self.withdrawal is not None:
             return super().get_context_data(edition=self.withdrawal.edition, withdrawal=self.withdrawal, **kwargs)
         edition = self.edition
-        rows = selectors.result_rows(edition)
+        # The ranking (and its chart) a page at a time: the page's rows only are read.
+        paged = paginate(self.request, selectors.results_queryset(edition))
+        rows = selectors.result_rows(edition, paged["page_obj"].object_list)
         return super().get_context_data(
             edition=edition,
             stages=selectors.stages_of(edition),
             rows=rows,
+            **paged,
             winners=selectors.winners(edition),
             chart=selectors.score_chart(rows),
             **kwargs,
