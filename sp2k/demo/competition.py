@@ -347,7 +347,10 @@ def build_open_edition(province_admin, assessors, today=None, regency_admins=Non
     with transaction.atomic():
         edition = create_edition(province, f"SP2K Jawa Timur {today.year} (contoh)", today.year, data)
         edition.is_demo = True
-        edition.evidence_deadline = timezone.now() + datetime.timedelta(days=30)
+        # The evidence deadline: the end of the day a month ahead.
+        edition.evidence_deadline = datetime.datetime.combine(
+            today + datetime.timedelta(days=30), datetime.time(23, 59), timeline.WIB
+        )
         edition.save(update_fields=["is_demo", "evidence_deadline"])
         move_edition(edition, Edition.State.NOMINATION, province_admin)
         Participant.objects.bulk_create(
@@ -365,4 +368,6 @@ def build_open_edition(province_admin, assessors, today=None, regency_admins=Non
             add_assessor(edition, assessor)
         move_edition(edition, Edition.State.ASSESSMENT, province_admin)
         assign_all(edition.stages.order_by("order").first())
+    # Its history as if it had run for five weeks (the domain stamped everything "now").
+    timeline.date_open_edition(edition, today)
     return edition

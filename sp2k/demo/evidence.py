@@ -15,6 +15,7 @@ from PIL import Image, ImageDraw
 from assessments.domain.evidence import _store, add_files, current_files, inspect_file, submit_entry
 from assessments.models import EntryEvent, EntrySubmission, Participant, Stage
 from sp2k.accounts.models import DISTRICT_ROLES, Role, User
+from sp2k.demo import timeline
 from sp2k.demo.competition import WINNER_LEVELS
 
 
@@ -67,9 +68,11 @@ def demo_png(lines, size=(640, 400), color=(13, 110, 253)):
 
 
 def _uploader(participant):
-
+    """Who uploads a kecamatan's evidence: its operator, else its camat, else the province admin."""
+    accounts = User.objects.filter(district_id=participant.district_id, role__in=DISTRICT_ROLES)
     return (
-        User.objects.filter(district_id=participant.district_id, role__in=DISTRICT_ROLES).order_by("pk").first()
+        accounts.filter(role=Role.DISTRICT_OPERATOR).order_by("pk").first()
+        or accounts.order_by("pk").first()
         or User.objects.filter(role=Role.PROVINCE_ADMIN, province_id=participant.edition.province_id)
         .order_by("pk")
         .first()
@@ -141,25 +144,28 @@ CURRENT_EVIDENCE = {"35.10.13": 3, "35.15.13": None, "35.13.23": 2, "35.79.02": 
 
 
 def _files_for(participant, indicator, number, stage):
+    """The upload of one indicator: (caption, files) pairs: its PDF, and on every other indicator a photo."""
     district = participant.district.name
-    files = [
-        ContentFile(
-            minimal_pdf(
-                [
-                    "CONTOH DATA DUKUNG (data contoh, bukan dokumen resmi)",
-                    f"{indicator.name} - Kecamatan {district}",
-                    f"{participant.district.regency.name} - {participant.edition.name}",
-                    f"Tahap: {stage.name}",
-                ]
+    uploads = [
+        (
+            f"{indicator.name} (contoh)",
+            ContentFile(
+                minimal_pdf(
+                    [
+                        "CONTOH DATA DUKUNG (data contoh, bukan dokumen resmi)",
+                        f"{indicator.name} - Kecamatan {district}",
+                        f"{participant.district.regency.name} - {participant.edition.name}",
+                        f"Tahap: {stage.name}",
+                    ]
+                ),
+                name=f"{indicator.name} {district}.pdf".replace("/", "-"),
             ),
-            name=f"{indicator.name} {district}.pdf".replace("/", "-"),
         )
     ]
     if number % 2 == 0:
-        files.append(
-            ContentFile(demo_png([f"Foto kegiatan (contoh) - {district}", indicator.name]), name=f"foto {district}.png")
-        )
-    return files
+        photo = demo_png([f"Foto kegiatan (contoh) - {district}", indicator.name])
+        uploads.append(("Foto kegiatan (contoh)", ContentFile(photo, name=f"foto {district}.png")))
+    return uploads
 
 
 def create_current_evidence(edition):
@@ -179,7 +185,7 @@ def create_current_evidence(edition):
     participants = Participant.objects.filter(edition=edition, district_id__in=list(CURRENT_EVIDENCE)).select_related(
         "district__regency", "edition"
     )
-    created = 0
+    new = []
     for participant in participants:
         user = _uploader(participant)
         count = CURRENT_EVIDENCE[participant.district_id]
@@ -190,10 +196,10 @@ def create_current_evidence(edition):
         for number, indicator in enumerate(indicators[:count]):
             if indicator.pk in have:
                 continue
-            stored, _refused = add_files(
-                participant, indicator, _files_for(participant, indicator, number, desk), "Data dukung (contoh)", user
-            )
-            created += len(stored)
+            for caption, upload in _files_for(participant, indicator, number, desk):
+                stored, _refused = add_files(participant, indicator, [upload], caption, user)
+                new.extend(stored)
         if count is None:
             submit_entry(participant, user)
-    return created
+    timeline.date_new_evidence(new, timezone.localdate())
+    return len(new)

@@ -150,3 +150,34 @@ def _date_notices(edition):
         created=VISITS_PLANNED, read_at=VISITS_PLANNED, emailed_at=VISITS_PLANNED
     )
     mine.exclude(kind=Notice.Kind.FIELD_VISIT).update(created=PUBLISHED, read_at=PUBLISHED, emailed_at=PUBLISHED)
+
+
+def date_open_edition(edition, today):
+    """The edition in progress, just built: opened for nominations five weeks ago, nominations over the
+    next week, decided three weeks ago, the assessment opened with the desk stage a week ago. Run once,
+    when the edition is created (its moments follow the day it was built)."""
+
+    def day(offset, hour, minute=0):
+        return datetime.datetime.combine(today + datetime.timedelta(days=offset), datetime.time(hour, minute), WIB)
+
+    opened, assessed = day(-35, 9), day(-7, 8)
+    Edition.objects.filter(pk=edition.pk).update(created_at=day(-40, 10))
+    EditionTransition.objects.filter(edition=edition, to_state=Edition.State.NOMINATION).update(at=opened)
+    EditionTransition.objects.filter(edition=edition, to_state=Edition.State.ASSESSMENT).update(at=assessed)
+    participants = Participant.objects.filter(edition=edition).order_by("district_id").values_list("pk", flat=True)
+    for index, pk in enumerate(participants):
+        nominated = day(-33 + index % 7, 9) + datetime.timedelta(minutes=37 * index)
+        Participant.objects.filter(pk=pk).update(nominated_at=nominated, decided_at=day(-21, 10))
+    StageEntry.objects.filter(stage__edition=edition).update(advanced_at=assessed)
+    mine = Notice.objects.filter(Q(subject__contains=edition.name) | Q(text__contains=edition.name))
+    mine.filter(kind=Notice.Kind.NOMINATIONS_OPEN).update(created=opened)
+    mine.exclude(kind=Notice.Kind.NOMINATIONS_OPEN).update(created=assessed)
+
+
+def date_new_evidence(files, today):
+    """Files just uploaded in the edition in progress: spread over the last six days, in office hours."""
+    for index, evidence in enumerate(files):
+        moment = datetime.datetime.combine(
+            today - datetime.timedelta(days=6 - index % 6), datetime.time(8 + index % 8, 5 * index % 60), WIB
+        )
+        EvidenceFile.objects.filter(pk=evidence.pk).update(uploaded_at=moment)

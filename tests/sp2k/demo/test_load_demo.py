@@ -122,6 +122,8 @@ def test_demo_has_a_competition_in_progress_for_assessors_and_kecamatan(demo, cl
     assert {"Rogojampi", "Taman", "Tongas", "Bumiaji"} <= {f.participant.district.name for f in files}
     assert {"pdf", "png"} <= {f.original_name.rsplit(".", 1)[-1] for f in files}
     assert all(f.uploaded_by.district_id == f.participant.district_id for f in files)
+    assert {f.uploaded_by.role for f in files} == {Role.DISTRICT_OPERATOR}
+    assert all(f.uploaded_at < timezone.now() for f in files)
     assert edition.participants.get(district_id="35.15.13").submission.submitted_at is not None
     rogojampi = edition.participants.get(district_id="35.10.13")
     client.force_login(User.objects.get(username="camat-rogojampi"))
@@ -137,6 +139,11 @@ def test_demo_has_a_competition_in_progress_for_assessors_and_kecamatan(demo, cl
     client.force_login(User.objects.get(username="panitia-jatim"))
     page = client.get(reverse("assessments:participant_list", args=[edition.pk])).content.decode()
     assert "oleh Bagian Pemerintahan Kabupaten Banyuwangi" in page and "oleh —" not in page
+    # Its history reads in order: nominations opened, kecamatan nominated, decided, then the desk stage opened.
+    moves = {t.to_state: t.at for t in edition.transitions.all()}
+    for participant in edition.participants.all():
+        assert moves[Edition.State.NOMINATION] < participant.nominated_at < participant.decided_at
+        assert participant.decided_at < moves[Edition.State.ASSESSMENT] < timezone.now()
 
 
 def test_demo_accounts_cover_every_role_and_loading_twice_changes_nothing(demo):
