@@ -195,7 +195,7 @@ def demo_participant_codes(province_code="35", count=30):
 
 def _plan_example_visits(stage, participants, assessors, province_admin):
     """The five field visits of 16–25 November 2022 (Tongas first), through the domain's planning."""
-    team = [a for a in assessors if a.username in VISIT_TEAM]
+    team = [a for a in assessors if a.username in VISIT_TEAM] or assessors
     plans = [
         VisitPlan(
             participant=p,
@@ -208,7 +208,9 @@ def _plan_example_visits(stage, participants, assessors, province_admin):
         for p in participants
         if p.district_id in timeline.VISIT_DAYS
     ]
-    plan_visits(stage, plans, province_admin)
+    plans = [plan for plan in plans if plan.assessors]
+    if plans:
+        plan_visits(stage, plans, province_admin)
 
 
 def build_example_edition(province_admin, assessors, regency_admins=None):

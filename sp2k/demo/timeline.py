@@ -16,6 +16,7 @@ import datetime
 from contextlib import contextmanager
 from zoneinfo import ZoneInfo
 
+from django.db import transaction
 from django.db.models import Q
 
 from assessments.models import (
@@ -109,6 +110,7 @@ def nomination_moment(index):
     return NOMINATIONS_FROM + datetime.timedelta(days=index % 7, minutes=37 * index)
 
 
+@transaction.atomic
 def date_example_edition(edition):
     """Every moment of the example 2022 edition that a domain function stamped "now", set in 2022."""
     Edition.objects.filter(pk=edition.pk).update(created_at=CREATED, evidence_deadline=EVIDENCE_DEADLINE)
@@ -152,6 +154,7 @@ def _date_notices(edition):
     mine.exclude(kind=Notice.Kind.FIELD_VISIT).update(created=PUBLISHED, read_at=PUBLISHED, emailed_at=PUBLISHED)
 
 
+@transaction.atomic
 def date_open_edition(edition, today):
     """The edition in progress, just built: opened for nominations five weeks ago, nominations over the
     next week, decided three weeks ago, the assessment opened with the desk stage a week ago. Run once,
@@ -174,6 +177,7 @@ def date_open_edition(edition, today):
     mine.exclude(kind=Notice.Kind.NOMINATIONS_OPEN).update(created=assessed)
 
 
+@transaction.atomic
 def date_new_evidence(files, today):
     """Files just uploaded in the edition in progress: spread over the last six days, in office hours."""
     for index, evidence in enumerate(files):

@@ -30,7 +30,9 @@ class Command(BaseCommand):
         width = max(len(r[0]) for r in rows)
         for username, password, role, scope in rows:
             self.stdout.write(f"  {username:<{width}}  {password}  {role} — {scope}")
-        regency_admins = create_regency_admins({code[:5] for code in demo_participant_codes("35")})
+        # The same password as the accounts above (its hash reused: hashing takes half a second each time).
+        password_hash = User.objects.get(username="admin").password
+        regency_admins = create_regency_admins({code[:5] for code in demo_participant_codes("35")}, password_hash)
         names = sorted(user.username for user in regency_admins.values())
         self.stdout.write(
             f"  Regency admins who nominate their kecamatan ({len(names)}, same password): {', '.join(names)}"
