@@ -118,9 +118,10 @@ def url_name(path):
 
 def crawl(user):
     """The link graph as ``user`` sees it: ({url name: [href, …]}, the first chain of links from the home page
-    to a page of each name; [links that answer 403 or 404, with the page they are on])."""
+    to a page of each name; [links that answer 403 or 404, with the page they are on]); ``None``: a visitor."""
     client = Client()
-    client.force_login(user)
+    if user is not None:
+        client.force_login(user)
     paths, refused = {}, []
     seen, per_name = set(), {}
     queue = deque([("/", [])])
