@@ -26,6 +26,7 @@ def main(argv):
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sp2k.settings")
     os.environ.setdefault("DEBUG", "0")  # no query logging in memory while timing
     os.environ.setdefault("SECRET_KEY", "benchmark-only-not-secret")
+    os.environ.setdefault("SITE_URL", "https://sp2k.invalid")  # required with DEBUG=0; no link leaves the run
     import django
 
     django.setup()
