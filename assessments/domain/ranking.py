@@ -583,6 +583,11 @@ class StageExplanation:
     def spread(self):
         return None if self.high is None else self.high - self.low
 
+    @property
+    def lines(self):
+        """Each sheet line with its scores beside their aspects: [(line, [(aspect, score), …]), …]."""
+        return [(line, [(aspect, line.aspects.get(aspect.pk)) for aspect in self.aspects]) for line in self.sheets]
+
 
 @dataclass
 class Explanation:

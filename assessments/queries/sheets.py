@@ -186,7 +186,7 @@ def sheet_total(sheet):
 @dataclass
 class Progress:
     participants: list
-    rows: list  # (assessor, [cell state or None per participant])
+    rows: list  # (assessor, [(participant, its cell state or None) per participant])
     counts: Counter = field(default_factory=Counter)
 
 
@@ -210,7 +210,10 @@ def stage_progress(stage):
         cells[column[row.participant_id]] = state
         counts[state] += 1
     counts["missing"] = counts[SheetState.NOT_STARTED] + counts[SheetState.IN_PROGRESS]
-    rows = sorted(by_assessor.values(), key=lambda pair: (pair[0].full_name.lower(), pair[0].pk))
+    rows = [
+        (assessor, list(zip(participants, cells, strict=True)))
+        for assessor, cells in sorted(by_assessor.values(), key=lambda pair: (pair[0].full_name.lower(), pair[0].pk))
+    ]
     return Progress(participants=participants, rows=rows, counts=counts)
 
 

@@ -44,7 +44,7 @@ def text_of(response):
 def ranking_rows(response):
     """The full ranking table's rows as lists of cell texts."""
     html = response.content.decode()
-    table = html[html.index('class="table table-sm table-hover align-middle results-ranking"') :]
+    table = html[html.index("results-ranking") :]
     table = table[table.index("<tbody>") : table.index("</tbody>")]
     rows = []
     for row in re.findall(r"<tr>(.*?)</tr>", table, re.S):
