@@ -455,7 +455,8 @@ def test_province_admin_advances_finalises_publishes_and_prints_the_decree(
 
 @pytest.fixture
 def published_with_certificate(province_admin, make_user, jatim):
-    """The example 2022 edition, published, with the certificate of its Juara I issued."""
+    """The example 2022 edition, published as a province's real edition (not marked as an example: the
+    certificate of an example verifies as an example), with the certificate of its Juara I issued."""
     from assessments.domain import documents
     from assessments.models import Award
     from sp2k.demo.awards import create_demo_awards
@@ -463,6 +464,8 @@ def published_with_certificate(province_admin, make_user, jatim):
     from sp2k.demo.documents import create_demo_decree
 
     edition = build_example_edition(province_admin, jatim_assessors(make_user, jatim, 2))
+    edition.is_demo = False
+    edition.save(update_fields=["is_demo"])
     create_demo_awards(edition, province_admin)
     create_demo_decree(edition)
     award = Award.objects.select_related("category").get(category__edition=edition, category__rank=1)
