@@ -37,6 +37,8 @@ class StageRankingView(StageMixin, PermissionRequiredMixin, TemplateView):
             "show_evidence_flags": show_evidence_flags,
             "outlier_points": ranking.OUTLIER_POINTS,
             "can_advance": can_advance,
+            # Once the results are final the shortlist is history: shown, no longer moved or reverted.
+            "can_move": can_advance and not stage.edition.results_final,
         }
         if can_advance:
             context.update(

@@ -81,11 +81,16 @@ def test_revert_before_scores_then_refused_after(edition, participants, desk_sco
 
 
 @pytest.mark.django_db
-def test_nothing_moves_once_results_are_final(edition, participants, desk_scored, province_admin):
+def test_nothing_moves_once_results_are_final(client, edition, participants, desk_scored, province_admin):
     advance = advancing.advance_top_n(desk_scored, 1, province_admin).advance
     set_edition(edition, state=Edition.State.FINAL)
     with pytest.raises(ValidationError, match="final"):
         advancing.revert_advance(advance, province_admin)
+    # The ranking page still tells who went on, and offers neither a revert nor a new advance.
+    client.force_login(province_admin)
+    page = client.get(reverse("assessments:stage_ranking", args=[desk_scored.pk])).content.decode()
+    assert "were passed on by" in page
+    assert "Revert this advance" not in page and 'name="n"' not in page
 
 
 @pytest.mark.django_db
