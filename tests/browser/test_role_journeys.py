@@ -27,6 +27,7 @@ WIDTHS = (1280, 390)
 # The tasks of each role, by URL name: each must be reachable by clicking from the home page.
 ROLE_TASKS = {
     "panitia-jatim": [
+        "dashboard",
         "assessments:edition_list",
         "assessments:edition_create",
         "assessments:edition_detail",
@@ -52,6 +53,7 @@ ROLE_TASKS = {
         "notices:list",
     ],
     "pemkab-banyuwangi": [
+        "dashboard",
         "assessments:edition_list",
         "assessments:participant_list",
         "assessments:evidence_checklist",
@@ -59,6 +61,7 @@ ROLE_TASKS = {
         "accounts:password_change",
     ],
     "camat-rogojampi": [
+        "dashboard",
         "kecamatan:profile",
         "kecamatan:profile_edit",
         "kecamatan:innovation_list",
@@ -68,12 +71,14 @@ ROLE_TASKS = {
         "accounts:password_change",
     ],
     "operator-rogojampi": [
+        "dashboard",
         "kecamatan:profile_edit",
         "kecamatan:innovation_list",
         "assessments:evidence_checklist",
         "notices:list",
     ],
     "penilai-bappeda": [
+        "dashboard",
         "assessments:my_sheets",
         "assessments:sheet",
         "assessments:evidence_preview",
@@ -83,6 +88,7 @@ ROLE_TASKS = {
         "notices:list",
     ],
     "admin": [
+        "dashboard",
         "admin:index",
         "accounts:user_list",
         "notices:list",
