@@ -99,6 +99,11 @@ def with_conflict_flags(rows):
     )
 
 
+def is_flagged_conflict(row):
+    """Whether a row of ``with_conflict_flags`` has a conflict (no query)."""
+    return bool(row.home_conflict or row.declared_conflict)
+
+
 def without_conflicts(rows):
     """The rows that count: neither opened, counted nor "missing" when their assessor has a conflict."""
     return rows.exclude(home_regency_conflict()).exclude(declared_conflict())

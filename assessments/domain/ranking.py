@@ -2,8 +2,10 @@
 
 Everything heavy happens in SQL, in a fixed number of queries whatever the number of participants:
 
-1. per sheet (ORM, ``with_totals``): the weighted total of a SUBMITTED sheet of an assessor without a
-   conflict of interest, and its score on the tie-break aspect;
+1. per sheet: the weighted total of a SUBMITTED sheet of an assessor without a conflict of interest, and
+   its score on the tie-break aspect, read from the totals the database maintains with every score
+   (``ScoreSheet.weighted_total``, ``SheetAspectTotal``: ``domain.totals``); ``from_scores=True`` computes
+   them from the raw scores instead (``with_totals``' formula), the reference both must agree with;
 2. per sheet (window functions): the participant's count/sum/mean and the row number by total, the
    assessor's mean and population variance within the stage (for z-scores);
 3. per participant and stage (GROUP BY): count, mean, median, trimmed mean, mean z-score, spread;
@@ -62,7 +64,7 @@ from django.db.models.functions import Cast, Coalesce, Round
 from django.utils.translation import gettext_lazy as _
 
 from assessments.domain.conflicts import without_conflicts
-from assessments.models import Aspect, Edition, Indicator, Participant, Score, ScoreSheet, Stage
+from assessments.models import Aspect, Edition, Indicator, Participant, Score, ScoreSheet, SheetAspectTotal, Stage
 from assessments.queries.stages import stage_participants
 
 TOTAL_FIELD = DecimalField(max_digits=12, decimal_places=4)
@@ -166,8 +168,12 @@ def sheet_totals(stage):
 # --- SQL ----------------------------------------------------------------------------------------
 
 
-def _sheet_sql(sheets, stage_filter, aspect_name):
+def _sheet_sql(sheets, stage_filter, aspect_name, from_scores=False):
     """SQL + params of layer 1: one row per counted sheet with ``total`` and ``aspect_score``.
+
+    By default the totals maintained with every score (``ScoreSheet.weighted_total`` and ``SheetAspectTotal``, see
+    ``domain.totals``): one row per sheet instead of one per score. With ``from_scores`` they are computed
+    from the raw scores, as below: the reference the maintained totals are checked against.
 
     The formula of ``with_totals`` (``weighted``), arranged for ~900,000 scores: what one point above
     its minimum is worth is computed once per indicator in the database (``weighted`` of 1: the
@@ -176,6 +182,8 @@ def _sheet_sql(sheets, stage_filter, aspect_name):
     sheets. Summing through the ORM's joins per score row (the obvious ``with_totals`` query) was 3–4×
     slower at the national size.
     """
+    if not from_scores:
+        return _maintained_sheet_sql(sheets, aspect_name)
     one_point = Value(Decimal(1))
     if aspect_name:
         aspect_factor = Case(
@@ -208,6 +216,37 @@ def _sheet_sql(sheets, stage_filter, aspect_name):
         FROM counted LEFT JOIN sheet_sums ON sheet_sums.sheet_id = counted.id
     )"""  # noqa: S608 - ORM-made SQL and fixed text; every value is a parameter
     return sql, [*sums_params, *sheets_params]
+
+
+def _maintained_sheet_sql(sheets, aspect_name):
+    """Layer 1 from the maintained totals: the counted sheets' ``total`` and their tie-break aspect's subtotal
+    (the aspect of that name in the sheet's stage, NULL when none of its indicators has a value)."""
+    sheets_sql, sheets_params = (
+        sheets.values("id", "stage_id", "participant_id", "assessor_id", "weighted_total")
+        .order_by()
+        .query.sql_with_params()
+    )
+    aspect_join, aspect_params = "", []
+    aspect_score = "CAST(NULL AS DOUBLE PRECISION)"
+    if aspect_name:
+        aspect_join = f"""
+        LEFT JOIN (
+            SELECT sat.sheet_id, sat.total, a.stage_id
+            FROM {SheetAspectTotal._meta.db_table} sat JOIN {Aspect._meta.db_table} a ON a.id = sat.aspect_id
+            WHERE a.name = %s AND sat.scored > 0
+        ) tb ON tb.sheet_id = counted.id AND tb.stage_id = counted.stage_id"""  # noqa: S608 - fixed text
+        aspect_params = [aspect_name]
+        aspect_score = "CAST(tb.total AS DOUBLE PRECISION)"
+    sql = f"""
+    counted AS ({sheets_sql}),
+    s0 AS (
+        SELECT counted.id AS sheet_id, counted.stage_id, counted.participant_id, counted.assessor_id,
+               counted.weighted_total AS exact_total,
+               CAST(counted.weighted_total AS DOUBLE PRECISION) AS total,
+               {aspect_score} AS aspect_score
+        FROM counted{aspect_join}
+    )"""  # noqa: S608 - ORM-made SQL and fixed text; every value is a parameter
+    return sql, [*sheets_params, *aspect_params]
 
 
 ARRAY_LOOKUP_LIMIT = 100_000  # indicator id range beyond which the arrays would be wasteful
@@ -271,7 +310,7 @@ def _score_sql(aggregation):
     return "mean"
 
 
-def _stats_ctes(stage_filter, aspect_name, aggregation):
+def _stats_ctes(stage_filter, aspect_name, aggregation, from_scores=False):
     """The CTEs ``sheet_rows`` (per sheet, with z and outlier) and ``stats`` (per stage × participant).
 
     ``stage_filter`` is ``{"stage": stage}`` or ``{"stage__edition": edition}``.
@@ -280,7 +319,7 @@ def _stats_ctes(stage_filter, aspect_name, aggregation):
     # From s0 on, figures are DOUBLE PRECISION: PostgreSQL's exact ``numeric`` made the windows and
     # square roots over 36,000 sheets cost seconds, and SQLite would otherwise do integer arithmetic on
     # whole-number totals. Scores are compared after rounding to 4 places, far above float error.
-    sheet_sql, params = _sheet_sql(counted_sheets(**stage_filter), indicator_filter, aspect_name)
+    sheet_sql, params = _sheet_sql(counted_sheets(**stage_filter), indicator_filter, aspect_name, from_scores)
     sql = f"""{sheet_sql},
     s1 AS (
         SELECT s0.*,
@@ -388,12 +427,13 @@ def previous_stage(stage):
     return Stage.objects.filter(edition_id=stage.edition_id, order__lt=stage.order).order_by("-order").first()
 
 
-def stage_ranking_sql(stage):
-    """The SQL and parameters of a stage's ranking (one row per participant of the stage)."""
+def stage_ranking_sql(stage, from_scores=False):
+    """The SQL and parameters of a stage's ranking (one row per participant of the stage); ``from_scores``:
+    from the raw scores (the reference) instead of the maintained totals."""
     edition = stage.edition
     before = previous_stage(stage) if edition.tie_break_previous_stage else None
     stage_filter = {"stage_id__in": [before.pk, stage.pk]} if before else {"stage": stage}
-    ctes, params = _stats_ctes(stage_filter, edition.tie_break_aspect, edition.aggregation)
+    ctes, params = _stats_ctes(stage_filter, edition.tie_break_aspect, edition.aggregation, from_scores)
     base_sql, base_params = stage_participants(stage).values("id").order_by().query.sql_with_params()
     previous_join, previous_params = "", []
     if before:
@@ -420,12 +460,13 @@ def stage_ranking_sql(stage):
     return sql, [*params, *base_params, stage.pk, *previous_params]
 
 
-def stage_ranking(stage):
+def stage_ranking(stage, from_scores=False):
     """The stage's ranking: every participant of the stage, ranked by its stage score (3 queries).
 
-    Participants without any counted sheet come last, without a rank.
+    Participants without any counted sheet come last, without a rank. Read from the maintained sheet
+    totals; ``from_scores`` computes them from the raw scores instead (the reference, same result).
     """
-    rows = _fetch(*stage_ranking_sql(stage))
+    rows = _fetch(*stage_ranking_sql(stage, from_scores))
     participants = _participants([r["participant_id"] for r in rows])
     return [
         StageRow(
@@ -474,8 +515,9 @@ def tie_break_stage(edition, stages):
     return next((s for s in reversed(stages) if s.pk in orders), None)
 
 
-def final_ranking(edition):
-    """The edition's final ranking of its accepted participants (4 queries).
+def final_ranking(edition, from_scores=False):
+    """The edition's final ranking of its accepted participants (4 queries); ``from_scores`` as in
+    ``stage_ranking``.
 
     Ordered by the final score, then the last stage's score, then (when chosen) the previous stage's score,
     then the tie-break aspect's score.
@@ -484,7 +526,7 @@ def final_ranking(edition):
     if not stages:
         return []
     tb_stage = tie_break_stage(edition, stages)
-    ctes, params = _stats_ctes({"stage__edition": edition}, edition.tie_break_aspect, edition.aggregation)
+    ctes, params = _stats_ctes({"stage__edition": edition}, edition.tie_break_aspect, edition.aggregation, from_scores)
     pivots = ", ".join(f"MAX(CASE WHEN stage_id = {int(s.pk)} THEN score END) AS s_{i}" for i, s in enumerate(stages))
     # Only the display order of those without a final score (no rank): furthest stage reached first.
     unranked_order = ", ".join(f"COALESCE(s_{i}, -1) DESC" for i in reversed(range(len(stages))))

@@ -11,15 +11,39 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db import connection, transaction
+from django.db.models import (
+    Aggregate,
+    CharField,
+    Count,
+    Exists,
+    F,
+    FilteredRelation,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+)
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from assessments.domain.awards import withdraw_on_change
-from assessments.domain.conflicts import has_conflict, with_conflict_flags, without_conflicts
-from assessments.models import Assignment, Indicator, Score, ScoreChange, ScoreSheet, SheetEvent, StageEntry
+from assessments.domain.conflicts import has_conflict, is_flagged_conflict, with_conflict_flags, without_conflicts
+from assessments.domain.evidence import current_files
+from assessments.domain.ranking import TOTAL_FIELD, weighted
+from assessments.models import (
+    Aspect,
+    Assignment,
+    Indicator,
+    RubricLevel,
+    Score,
+    ScoreChange,
+    ScoreSheet,
+    SheetEvent,
+    StageAdvance,
+    StageEntry,
+)
 
 TWO_PLACES = Decimal("0.01")
 
@@ -45,6 +69,7 @@ class ScoreConflict(ScoringError):
 class SaveResult:
     score: Score
     changed: bool
+    sheet: ScoreSheet | None = None  # the sheet as read under the lock (its maintained total before the save)
 
 
 # A score as typed: ASCII digits (at most SCORE_INTEGER_DIGITS before the decimal sign, as many as
@@ -119,7 +144,9 @@ def parse_value(raw, indicator):
 
 
 def _level_values(indicator):
-    # Uses prefetched levels when the caller loaded them, one query otherwise.
+    # The levels read with the sheet (``saving_indicator``) or prefetched by the caller; one query otherwise.
+    if hasattr(indicator, "level_values"):
+        return indicator.level_values
     return [level.value for level in indicator.levels.all()]
 
 
@@ -183,9 +210,16 @@ def _check_scoring_open(sheet):
     """The stage still takes scores and the sheet is not void (its assessor has a conflict)."""
     if not sheet.stage.edition.scoring_open:
         raise ScoringError(_("Scores can only be entered while the edition is in assessment."), "not_assessment")
-    if not sheet.stage.scoring_open:
+    # A sheet loaded by ``sheets_for_saving`` knows whether its stage's shortlist went on: no second query.
+    advanced = sheet.stage_advanced if hasattr(sheet, "stage_advanced") else sheet.stage.has_advanced
+    if advanced:
         raise ScoringError(stage_closed_message(sheet.stage), "advanced")
-    if has_conflict(sheet.assessor, sheet.participant):
+    # A sheet loaded by ``sheets_for_saving`` carries its conflict flags: no second look at the conflicts.
+    if (
+        is_flagged_conflict(sheet)
+        if hasattr(sheet, "declared_conflict")
+        else has_conflict(sheet.assessor, sheet.participant)
+    ):
         raise ScoringError(conflict_message(), "conflict_of_interest")
 
 
@@ -195,57 +229,221 @@ def _check_sheet_open(sheet):
     _check_scoring_open(sheet)
 
 
-def _locked_sheet(sheet):
-    """The sheet row, locked for the rest of the transaction, with its stage, edition and people."""
-    return (
-        ScoreSheet.objects.select_for_update(of=("self",))
-        .select_related("stage__edition", "assessor", "participant__district")
-        .get(pk=sheet.pk)
+class _LevelList(Aggregate):
+    """The rubric levels' values as one text ("1.00,2.00,…"): STRING_AGG, GROUP_CONCAT on SQLite."""
+
+    function = "STRING_AGG"
+    template = "%(function)s(CAST(%(expressions)s AS TEXT), ',')"
+    output_field = CharField()
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return self.as_sql(compiler, connection, function="GROUP_CONCAT", template="%(function)s(%(expressions)s, ',')")
+
+
+# What a save reads of the indicator, taken in the sheet's query (``sheets_for_saving``).
+_INDICATOR_FIELDS = ("id", "aspect_id", "name", "scale", "scale_min", "scale_max", "weight", "requires_evidence")
+
+
+def sheets_for_saving(indicator_pk=None):
+    """Score sheets as a save needs them, in one query: locked for the rest of the transaction (the lock
+    orders every save of a sheet against the others and against submitting it), with stage, edition and
+    people, the conflict flags (``conflicts.with_conflict_flags``), whether the stage's shortlist went on
+    (``stage_advanced``) and, for ``indicator_pk``, the stored score's id, value, comment and version
+    (``current_*``, None when never saved) and the indicator itself when it is of the sheet's stage
+    (``indicator_*``: see ``saving_indicator``)."""
+    advanced = StageAdvance.objects.filter(from_stage=OuterRef("stage"), reverted_at__isnull=True)
+    sheets = with_conflict_flags(
+        ScoreSheet.objects.select_for_update(of=("self",)).select_related(
+            "stage__edition__province", "assessor", "participant__district__regency"
+        )
+    ).annotate(stage_advanced=Exists(advanced))
+    if indicator_pk is None:
+        return sheets
+    indicator = Indicator.objects.filter(pk=indicator_pk, aspect__stage_id=OuterRef("stage_id"))
+    levels = (
+        RubricLevel.objects.filter(indicator_id=indicator_pk)
+        .values("indicator_id")
+        .annotate(values=_LevelList("value"))
+        .values("values")
+    )
+    files = current_files().filter(participant_id=OuterRef("participant_id"), indicator_id=indicator_pk)
+    point_value = Indicator.objects.filter(pk=indicator_pk).annotate(one=weighted(Value(Decimal(1)))).values("one")
+    return sheets.annotate(
+        current=FilteredRelation("scores", condition=Q(scores__indicator_id=indicator_pk)),
+        current_pk=F("current__pk"),
+        current_value=F("current__value"),
+        current_comment=F("current__comment"),
+        current_version=F("current__version"),
+        current_updated_at=F("current__updated_at"),
+        **{f"indicator_{name}": Subquery(indicator.values(name)[:1]) for name in _INDICATOR_FIELDS},
+        indicator_levels=Subquery(levels[:1]),
+        indicator_has_evidence=Exists(files),
+        indicator_point_value=Subquery(point_value[:1], output_field=TOTAL_FIELD),
     )
 
 
-def save_score(sheet, indicator, value, comment, by, source, ip=None, expected_version=None):
+def saving_indicator(sheet):
+    """The indicator of a sheet of ``sheets_for_saving(indicator_pk)``, None when it is not of the sheet's
+    stage: its fields, rubric levels (``level_values``), whether the kecamatan has a current file for it
+    (``has_evidence``) and what one point above its minimum adds to the total (``point_value``, the one
+    formula ``ranking.weighted`` of 1). No query."""
+    if sheet.indicator_id is None:
+        return None
+    indicator = Indicator(**{name: getattr(sheet, f"indicator_{name}") for name in _INDICATOR_FIELDS})
+    indicator.aspect = Aspect(pk=indicator.aspect_id, stage_id=sheet.stage_id)
+    indicator.level_values = [Decimal(v) for v in (sheet.indicator_levels or "").split(",") if v]
+    indicator.has_evidence = sheet.indicator_has_evidence
+    indicator.point_value = sheet.indicator_point_value
+    return indicator
+
+
+def _locked_sheet(sheet, indicator_pk=None):
+    """The sheet row, locked for the rest of the transaction, with its stage, edition and people."""
+    return sheets_for_saving(indicator_pk).get(pk=sheet.pk)
+
+
+def _current_score(sheet, indicator):
+    """The stored Score of ``indicator`` on a sheet of ``sheets_for_saving`` (version 0: never saved)."""
+    if sheet.current_pk is None:
+        return Score(sheet=sheet, indicator=indicator, version=0)
+    return Score(
+        pk=sheet.current_pk,
+        sheet=sheet,
+        indicator=indicator,
+        value=sheet.current_value,
+        comment=sheet.current_comment,
+        version=sheet.current_version,
+        updated_at=sheet.current_updated_at,
+    )
+
+
+def save_score(sheet, indicator, value, comment, by, source, ip=None, expected_version=None, locked=False):
     """Save one indicator's value and comment on a sheet; returns a SaveResult.
 
     ``value`` may be text as typed ("85,5") or a number; empty clears it. ``expected_version`` is
     the version the client last saw: when the stored score has moved on to another value or comment,
     ScoreConflict is raised and nothing is saved. A ScoreChange is recorded and the version raised
-    only when something actually changed.
+    only when something actually changed. ``locked``: the caller loaded ``sheet`` through
+    ``sheets_for_saving(indicator.pk)`` in the current transaction (the score sheet's autosave), so it is
+    neither locked nor read again. The sheet's maintained totals follow in the database (``domain.totals``).
     """
     comment = (comment or "").strip()
+    # PostgreSQL reads the stored score as it was when the locking query began: when another save of the
+    # same sheet held the lock meanwhile, that reading is stale. Every decision taken on it (a conflict,
+    # "unchanged", the version the write expects) is then taken again on a fresh reading, under the lock.
+    fresh = connection.vendor != "postgresql"
+    if locked:
+        result = _save_on_locked(sheet, indicator, value, comment, by, source, ip, expected_version, fresh)
+        if result is None:
+            sheet = _locked_sheet(sheet, indicator.pk)
+            result = _save_on_locked(sheet, indicator, value, comment, by, source, ip, expected_version, True)
+        return result
     with transaction.atomic():
-        # The sheet lock orders every save of this sheet against submitting it.
-        sheet = _locked_sheet(sheet)
-        _check_sheet_open(sheet)
-        if indicator.aspect.stage_id != sheet.stage_id:
-            raise ScoringError(_("This indicator does not belong to this stage."), "wrong_stage")
-        new_value = parse_value(value, indicator)
-        # get_or_create is race-safe with the unique (sheet, indicator) constraint; version 0 = never saved.
-        score, _created = Score.objects.get_or_create(sheet=sheet, indicator=indicator, defaults={"version": 0})
-        score = Score.objects.select_for_update().get(pk=score.pk)
-        unchanged = score.value == new_value and score.comment == comment
-        # A stored score equal to what is sent is no conflict, whatever version the client had: a save
-        # sent again because its answer was lost (the offline sheet) lands once, with no second change.
-        if expected_version is not None and int(expected_version) != score.version and not unchanged:
-            raise ScoreConflict(score)
-        if unchanged:
-            return SaveResult(score, changed=False)
-        ScoreChange.objects.create(
-            sheet=sheet,
-            indicator=indicator,
-            old_value=score.value,
-            new_value=new_value,
-            old_comment=score.comment,
-            new_comment=comment,
-            by=by,
-            source=source,
-            ip_address=ip or None,
-        )
-        score.value = new_value
-        score.comment = comment
-        score.version += 1
-        score.save(update_fields=["value", "comment", "version", "updated_at"])
-        return SaveResult(score, changed=True)
+        sheet = _locked_sheet(sheet, indicator.pk)
+        result = _save_on_locked(sheet, indicator, value, comment, by, source, ip, expected_version, fresh)
+        if result is None:
+            sheet = _locked_sheet(sheet, indicator.pk)
+            result = _save_on_locked(sheet, indicator, value, comment, by, source, ip, expected_version, True)
+        return result
+
+
+def _save_on_locked(sheet, indicator, value, comment, by, source, ip, expected_version, fresh):
+    """The save on a locked sheet of ``sheets_for_saving``; None when its reading of the score may be stale
+    (not ``fresh``) and must be taken again before answering "conflict" or "unchanged", or when the write
+    found the score moved on since that reading."""
+    _check_sheet_open(sheet)
+    if indicator.aspect.stage_id != sheet.stage_id:
+        raise ScoringError(_("This indicator does not belong to this stage."), "wrong_stage")
+    new_value = parse_value(value, indicator)
+    score = _current_score(sheet, indicator)
+    unchanged = score.value == new_value and score.comment == comment
+    # A stored score equal to what is sent is no conflict, whatever version the client had: a save
+    # sent again because its answer was lost (the offline sheet) lands once, with no second change.
+    conflict = expected_version is not None and int(expected_version) != score.version and not unchanged
+    if (conflict or unchanged) and not fresh:
+        return None
+    if conflict:
+        raise ScoreConflict(score)
+    if unchanged:
+        return SaveResult(score, changed=False, sheet=sheet)
+    old_value, old_comment = score.value, score.comment
+    score.value, score.comment, score.updated_at = new_value, comment, timezone.now()
+    change = ScoreChange(
+        sheet=sheet,
+        indicator=indicator,
+        old_value=old_value,
+        new_value=new_value,
+        old_comment=old_comment,
+        new_comment=comment,
+        by=by,
+        source=source,
+        ip_address=ip or None,
+        at=score.updated_at,
+    )
+    with transaction.atomic(savepoint=False):
+        if not _write(score, change):
+            return None
+    return SaveResult(score, changed=True, sheet=sheet)
+
+
+def _write(score, change):
+    """Store ``score`` (its version raised) and its history row: on PostgreSQL one statement (the upsert and
+    the history insert as one common table expression, written only while the stored version is still the
+    one read: False otherwise), elsewhere an insert or update and an insert."""
+    if connection.vendor != "postgresql":
+        if score.pk is None:
+            score.version = 1
+            score.save(force_insert=True)
+        else:
+            score.version += 1
+            Score.objects.filter(pk=score.pk).update(
+                value=score.value, comment=score.comment, version=score.version, updated_at=score.updated_at
+            )
+        change.save(force_insert=True)
+        return True
+    scores, changes = Score._meta.db_table, ScoreChange._meta.db_table
+    sql = f"""
+    WITH up AS (
+        INSERT INTO {scores} (sheet_id, indicator_id, value, comment, version, updated_at)
+        VALUES (%s, %s, %s, %s, 1, %s)
+        ON CONFLICT (sheet_id, indicator_id) DO UPDATE
+        SET value = EXCLUDED.value, comment = EXCLUDED.comment, version = {scores}.version + 1,
+            updated_at = EXCLUDED.updated_at
+        WHERE {scores}.version = %s
+        RETURNING id, version
+    ), history AS (
+        INSERT INTO {changes} (sheet_id, indicator_id, old_value, new_value, old_comment, new_comment, by_id, at,
+                               source, ip_address)
+        SELECT %s, %s, CAST(%s AS numeric), CAST(%s AS numeric), CAST(%s AS text), CAST(%s AS text), %s,
+               CAST(%s AS timestamptz), CAST(%s AS text), CAST(%s AS inet)
+        FROM up
+    )
+    SELECT id, version FROM up"""  # noqa: S608 - table names from the models; every value is a parameter
+    params = [
+        score.sheet_id,
+        score.indicator_id,
+        score.value,
+        score.comment,
+        score.updated_at,
+        score.version,
+        change.sheet_id,
+        change.indicator_id,
+        change.old_value,
+        change.new_value,
+        change.old_comment,
+        change.new_comment,
+        change.by_id,
+        change.at,
+        change.source,
+        change.ip_address,
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    if row is None:
+        return False
+    score.pk, score.version = row
+    return True
 
 
 def missing_indicators(sheet):

@@ -22,6 +22,9 @@ class ScoreSheet(models.Model):
     participant = models.ForeignKey(Participant, models.CASCADE, related_name="score_sheets")
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    # The weighted total on 0–100 (``ranking.weighted``; unscored indicators count 0), kept up to date by
+    # the database on every write of a Score (triggers of migration 0017): the rankings read it.
+    weighted_total = models.DecimalField(max_digits=24, decimal_places=12, default=0, editable=False)
 
     class Meta:
         verbose_name = _("score sheet")
@@ -39,6 +42,19 @@ class ScoreSheet(models.Model):
     @property
     def is_submitted(self):
         return self.status == self.Status.SUBMITTED
+
+
+class SheetAspectTotal(models.Model):
+    """One aspect's score on 0–100 on one sheet (``ranking.weighted`` within the aspect), kept by the database
+    on every write of a Score like ``ScoreSheet.weighted_total``: the tie-break subtotals the rankings read."""
+
+    sheet = models.ForeignKey(ScoreSheet, models.CASCADE, related_name="aspect_totals")
+    aspect = models.ForeignKey("assessments.Aspect", models.CASCADE, related_name="+")
+    total = models.DecimalField(max_digits=24, decimal_places=12, default=0)
+    scored = models.IntegerField(default=0, help_text="How many of the aspect's indicators have a value.")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["sheet", "aspect"], name="sheet_aspect_total_unique")]
 
 
 class SheetEvent(models.Model):

@@ -5,7 +5,7 @@ Each function uses a fixed number of queries, whatever the number of participant
 
 from collections import Counter
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Subquery
@@ -139,10 +139,25 @@ def lacks_evidence(indicator, score, files):
     return bool(indicator.requires_evidence and score is not None and score.value is not None and not files)
 
 
+def total_after(sheet, indicator, old_value, new_value):
+    """The total of a sheet of ``scoring.sheets_for_saving`` once ``indicator`` (``scoring.saving_indicator``)
+    went from ``old_value`` to ``new_value``: its maintained total moved by the points' difference times
+    ``point_value``, rounded to 4 places as ``sheet_total`` is (no query)."""
+
+    def points(value):
+        return Decimal(0) if value is None else Decimal(value) - indicator.scale_min
+
+    moved = Decimal(sheet.weighted_total) + (points(new_value) - points(old_value)) * Decimal(indicator.point_value)
+    return moved.quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)
+
+
 def score_lacks_evidence(sheet, indicator, score):
-    """``lacks_evidence`` for one saved score (the answer to an autosave): at most one query."""
+    """``lacks_evidence`` for one saved score (the answer to an autosave): at most one query (none for an
+    indicator of ``scoring.saving_indicator``)."""
     if not indicator.requires_evidence or score is None or score.value is None:
         return False
+    if hasattr(indicator, "has_evidence"):
+        return not indicator.has_evidence
     return not current_files().filter(participant_id=sheet.participant_id, indicator=indicator).exists()
 
 

@@ -1,4 +1,7 @@
-"""Ranking benchmarks: a stage of 666 kecamatan (Jawa Timur) and the national size (7,285)."""
+"""Ranking benchmarks: 30 participants, a stage of 666 kecamatan (Jawa Timur) and the national size (7,285).
+
+Each size is ranked from the maintained per-sheet totals (what the portal does) and from the raw scores (the
+reference, ``from_scores=True``); the figures of both are printed, and whether both rankings agree."""
 
 import io
 import os
@@ -39,6 +42,7 @@ def _configuration():
 def _build(name, districts, assessor_count, seed):
     """An edition with every district as an accepted participant, all sheets of stage 1 submitted."""
     from assessments.domain.configuration import create_edition
+    from assessments.domain.totals import bulk_scores
     from assessments.models import EditionAssessor, Indicator, Participant, Score, ScoreSheet
     from districts.models import Province
     from sp2k.accounts.models import Role, User
@@ -87,7 +91,8 @@ def _build(name, districts, assessor_count, seed):
                 for indicator in indicators:
                     buffer.write(f"{sheet.pk}\t{indicator}\t{value(sheet)}\t\t1\t{stamp}\n")
             buffer.seek(0)
-            with connection.cursor() as cursor:
+            # Triggers off for the COPY, the totals computed after it in one go (``totals.bulk_scores``).
+            with bulk_scores(ScoreSheet.objects.filter(stage=stage)), connection.cursor() as cursor:
                 cursor.cursor.copy_expert(
                     "COPY assessments_score (sheet_id, indicator_id, value, comment, version, updated_at) FROM STDIN",
                     buffer,
@@ -162,12 +167,14 @@ def _run(ctx, label, districts, assessors, seed):
     )
     rows = ranking.stage_ranking(stage)
     assert len(rows) == len(districts) and rows[0].rank == 1
-    first, best = _time(lambda: ranking.stage_ranking(stage))
-    ctx.report(f"{label}: stage ranking, first run", first, "s")
-    ctx.report(f"{label}: stage ranking, best of 3", best, "s")
-    first, best = _time(lambda: ranking.final_ranking(edition))
-    ctx.report(f"{label}: final ranking (3 stages), first run", first, "s")
-    ctx.report(f"{label}: final ranking (3 stages), best of 3", best, "s")
+    for source, from_scores in (("maintained totals", False), ("raw scores", True)):
+        first, best = _time(lambda from_scores=from_scores: ranking.stage_ranking(stage, from_scores))
+        ctx.report(f"{label}: stage ranking from {source}, first run", first * 1000, "ms")
+        ctx.report(f"{label}: stage ranking from {source}, best of 3", best * 1000, "ms")
+        first, best = _time(lambda from_scores=from_scores: ranking.final_ranking(edition, from_scores))
+        ctx.report(f"{label}: final ranking (3 stages) from {source}, first run", first * 1000, "ms")
+        ctx.report(f"{label}: final ranking (3 stages) from {source}, best of 3", best * 1000, "ms")
+    ctx.report(f"{label}: maintained and raw-score rankings agree", _agree(stage, edition))
     for name, function in (
         ("stage", lambda: ranking.stage_ranking(stage)),
         ("final", lambda: ranking.final_ranking(edition)),
@@ -175,10 +182,39 @@ def _run(ctx, label, districts, assessors, seed):
         function()  # warm
         cpu = _cpu_seconds(function)
         if cpu is not None:
-            ctx.report(f"{label}: {name} ranking, CPU time (DB + Python, no parallel workers)", cpu, "s")
+            ctx.report(f"{label}: {name} ranking, CPU time (DB + Python, no parallel workers)", cpu * 1000, "ms")
     _explain(ctx, f"{label}: stage ranking SQL", *ranking.stage_ranking_sql(stage))
     ctx.report(f"{label}: load average during the run (1 min)", os.getloadavg()[0])
     return edition, stage
+
+
+def _agree(stage, edition):
+    """ "yes" when both rankings list the same participants with the same ranks and scores (to 0.0001)."""
+    from assessments.domain import ranking
+
+    def same(mine, theirs):
+        return len(mine) == len(theirs) and all(
+            a.participant.pk == b.participant.pk
+            and a.rank == b.rank
+            and (a.score is None) == (b.score is None)
+            and (a.score is None or abs(a.score - b.score) <= ranking.PLACES)
+            for a, b in zip(mine, theirs, strict=True)
+        )
+
+    stage_same = same(ranking.stage_ranking(stage), ranking.stage_ranking(stage, from_scores=True))
+    final_same = same(ranking.final_ranking(edition), ranking.final_ranking(edition, from_scores=True))
+    return "yes" if stage_same and final_same else f"NO (stage: {stage_same}, final: {final_same})"
+
+
+@benchmark("ranking")
+def ranking_small(ctx):
+    """A stage of 30 participants × 5 assessors × 25 indicators (the small end of the curve)."""
+    from districts.domain.regions import load_regions
+    from districts.models import District
+
+    load_regions(villages=False)
+    codes = list(District.objects.filter(regency__province_id="35").order_by("code").values_list("code", flat=True))
+    _run(ctx, "30 participants", codes[:30], 5, seed=30)
 
 
 @benchmark("ranking")

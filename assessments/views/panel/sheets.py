@@ -2,12 +2,13 @@
 
 import hashlib
 import re
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -30,7 +31,7 @@ from assessments.domain.spreadsheets import (
     instructions,
 )
 from assessments.forms.sheets import ExcelUploadForm, ReopenForm, ScoreSaveForm
-from assessments.models import Assignment, Indicator, Participant, ScoreChange, ScoreSheet, SheetEvent
+from assessments.models import Assignment, Participant, ScoreChange, ScoreSheet, SheetEvent
 from assessments.queries import sheets
 from assessments.views import lookups
 from assessments.views.lookups import ParticipantMixin, StageMixin
@@ -135,15 +136,20 @@ class ScoreSaveView(SheetMixin, PermissionRequiredMixin, View):
     permission_required = "assessments.score_sheet"
     http_method_names = ["post"]
 
+    @cached_property
+    def sheet(self):
+        # Locked, with its conflict flags and the stored score: the permission check, the rules and the save
+        # all read this one row (ATOMIC_REQUESTS: the lock holds until the answer is sent).
+        return self.find(scoring.sheets_for_saving(self.kwargs["indicator_pk"]), pk=self.kwargs["sheet_pk"])
+
     def post(self, request, *args, **kwargs):
-        indicator = get_object_or_404(
-            Indicator.objects.select_related("aspect").prefetch_related("levels"),
-            pk=self.kwargs["indicator_pk"],
-            aspect__stage_id=self.sheet.stage_id,
-        )
+        indicator = scoring.saving_indicator(self.sheet)
+        if indicator is None:
+            raise Http404
         form = ScoreSaveForm(request.POST)
         context = {"sheet": self.sheet, "indicator": indicator, "now": timezone.now()}
         status = 200
+        total = Decimal(self.sheet.weighted_total).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)
         if not form.is_valid():
             context["error"] = _("The field could not be read; reload the page.")
             status = 400
@@ -159,9 +165,12 @@ class ScoreSaveView(SheetMixin, PermissionRequiredMixin, View):
                     source=ScoreChange.Source.WEB,
                     ip=client_ip(request),
                     expected_version=data["version"],
+                    locked=True,
                 )
                 context["score"] = result.score
                 context["saved"] = True
+                read = result.sheet or self.sheet  # read again under the lock when another save came first
+                total = sheets.total_after(read, indicator, read.current_value, result.score.value)
             except scoring.ScoreConflict as conflict:
                 context["score"] = conflict.current
                 context["conflict"] = True
@@ -171,7 +180,7 @@ class ScoreSaveView(SheetMixin, PermissionRequiredMixin, View):
             except scoring.ScoringError as refused:
                 context["error"] = refused.message
                 status = 422
-        context["total"] = sheets.sheet_total(self.sheet)
+        context["total"] = total
         context["evidence_missing"] = sheets.score_lacks_evidence(self.sheet, indicator, context.get("score"))
         html = render_to_string("assessments/sheets/_score_status.html", context, request=request)
         return HttpResponse(html, status=status)
