@@ -16,11 +16,9 @@ and dates always use Indonesian month names.
 import base64
 import functools
 import hashlib
-import io
 import json
 import secrets
 import textwrap
-import warnings
 from datetime import date
 from decimal import Decimal
 
@@ -34,14 +32,15 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from num2words import num2words
-from PIL import Image
 from weasyprint import HTML
 
 from assessments.domain import ranking
 from assessments.domain.awards import two_places
 from assessments.domain.criteria import require_settings_editable
 from assessments.models import Award, Decree, Document, Edition, ProvinceLetterhead
+from districts.domain.images import ImageRules, clean_image
 from districts.models import DistrictProfile
 
 MONTHS = [
@@ -533,43 +532,29 @@ def look_of(edition_id):
 # --- the province's emblem and letterhead ---------------------------------------------------------
 
 LETTERHEAD_MAX_BYTES = 2 * 1024 * 1024
-LETTERHEAD_MAX_PIXELS = 25_000_000
-LETTERHEAD_FORMATS = {"PNG": "png", "JPEG": "jpg"}
-STORED_MAX_SIDE = {"emblem": 800, "letterhead": 2400}
+
+
+def _letterhead_rules(name, max_side):
+    return ImageRules(
+        formats={"PNG": "png", "JPEG": "jpg"},
+        max_bytes=LETTERHEAD_MAX_BYTES,
+        max_pixels=25_000_000,
+        max_side=max_side,
+        name=name,
+        too_large=gettext_lazy("The image may be at most 2 MB."),
+        wrong_format=gettext_lazy("Upload a PNG or JPEG image."),
+        unreadable=gettext_lazy("This file is not a PNG or JPEG image, or it is damaged."),
+        jpeg_quality=90,
+    )
+
+
+# The same checks as the kecamatan's photos (districts.domain.images), with a document's own limits.
+LETTERHEAD_RULES = {"emblem": _letterhead_rules("emblem", 800), "letterhead": _letterhead_rules("letterhead", 2400)}
 
 
 def clean_letterhead_image(upload, kind):
     """The upload checked (a whole PNG or JPEG within the limits) and re-encoded, as a ``ContentFile``."""
-    size = getattr(upload, "size", 0)
-    if not size:
-        raise ValidationError(_("The file is empty."))
-    if size > LETTERHEAD_MAX_BYTES:
-        raise ValidationError(_("The image may be at most 2 MB."))
-    upload.seek(0)
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(upload) as probe:
-                image_format = probe.format
-                if image_format not in LETTERHEAD_FORMATS:
-                    raise ValidationError(_("Upload a PNG or JPEG image."))
-                if probe.size[0] * probe.size[1] > LETTERHEAD_MAX_PIXELS:
-                    raise ValidationError(_("The image has too many pixels."))
-                probe.verify()
-            upload.seek(0)
-            with Image.open(upload) as image:
-                image.load()
-                image.thumbnail((STORED_MAX_SIDE[kind], STORED_MAX_SIDE[kind]))
-                out = io.BytesIO()
-                if image_format == "PNG":
-                    image.save(out, "PNG", optimize=True)
-                else:
-                    image.convert("RGB").save(out, "JPEG", quality=90)
-    except ValidationError:
-        raise
-    except Exception as error:  # noqa: BLE001 - UnidentifiedImageError, OSError, bombs: a file not to print
-        raise ValidationError(_("This file is not a PNG or JPEG image, or it is damaged.")) from error
-    return ContentFile(out.getvalue(), name=f"{kind}.{LETTERHEAD_FORMATS[image_format]}")
+    return clean_image(upload, LETTERHEAD_RULES[kind])
 
 
 def letterhead_of(province):
