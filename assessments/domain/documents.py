@@ -186,7 +186,8 @@ def print_facts(edition):
     }
 
 
-def _edition_facts(edition):
+def edition_facts(edition):
+    """What every document of the edition states about it (one query for its print marks)."""
     return {
         "edition": edition.name,
         "year": edition.year,
@@ -234,7 +235,7 @@ def decree_facts(edition):
         winners.append(winner)
     return {
         "kind": Document.Kind.DECREE.value,
-        **_edition_facts(edition),
+        **edition_facts(edition),
         **_signing_facts(decree),
         "title": decree.title,
         "considerations": list(decree.considerations),
@@ -245,11 +246,12 @@ def decree_facts(edition):
     }
 
 
-def certificate_facts(award, decree, edition=None):
+def certificate_facts(award, decree, edition=None, of_edition=None):
+    """``of_edition``: the edition's ``edition_facts`` when many certificates are made at once (read once)."""
     edition = edition or award.category.edition
     return {
         "kind": Document.Kind.CERTIFICATE.value,
-        **_edition_facts(edition),
+        **(of_edition or edition_facts(edition)),
         **_signing_facts(decree),
         **_winner(award),
         "aggregation": edition.aggregation,
@@ -272,7 +274,7 @@ def recap_facts(stage):
     assessor_ids = sorted(names, key=lambda pk: (names[pk], pk))
     return {
         "kind": Document.Kind.RECAP.value,
-        **_edition_facts(edition),
+        **edition_facts(edition),
         "aggregation": edition.aggregation,
         "stage": stage.name,
         "stage_order": stage.order,
@@ -318,7 +320,7 @@ def champion_report_facts(award):
     final = explanation.final
     return {
         "kind": Document.Kind.CHAMPION_REPORT.value,
-        **_edition_facts(participant.edition),
+        **edition_facts(participant.edition),
         **_rule_facts(participant.edition),
         **_winner(award),
         "final_rank": final.rank if final else None,

@@ -23,6 +23,7 @@ from assessments.domain.documents import (
     certificate_facts,
     confirmed_awards,
     content_hash,
+    edition_facts,
     issue_recap,
     new_code,
     pdf_of,
@@ -114,9 +115,10 @@ def _issue_certificates(edition, by):
         .values_list("subject", "v")
     )
     result, new, superseded = [], [], []
+    of_edition = edition_facts(edition)
     for award in awards:
         subject = f"certificate:{award.category_id}"
-        facts = certificate_facts(award, decree, edition)
+        facts = certificate_facts(award, decree, edition, of_edition)
         digest = content_hash(facts)
         existing = current.get(subject)
         if existing is not None and existing.content_hash == digest:

@@ -5,6 +5,8 @@ import re
 from datetime import date
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
@@ -348,3 +350,12 @@ def test_job_of_all_recaps(client, final_edition, province_admin):
 def test_demo_decree_is_idempotent(final_edition):
     assert create_demo_decree(final_edition).pk == create_demo_decree(final_edition).pk
     assert final_edition.decree.page_size == "F4"
+
+
+@pytest.mark.django_db
+def test_printing_every_certificate_reads_the_provinces_letterhead_once(final_edition, province_admin):
+    with CaptureQueriesContext(connection) as queries:
+        jobs.all_certificates_pdf(final_edition, province_admin)
+    assert Document.objects.filter(edition=final_edition, kind="certificate").count() == 5
+    # Once for the five certificates' facts, once for the images they print: not once per certificate.
+    assert sum("assessments_provinceletterhead" in q["sql"] for q in queries.captured_queries) == 2
