@@ -51,7 +51,7 @@ def minimal_pdf(lines):
     return out.getvalue()
 
 
-def demo_png(lines, size=(640, 400), color=(13, 110, 253)):
+def demo_png(lines=(), size=(640, 400), color=(13, 110, 253)):
     """A small PNG "photo" with a caption, made with Pillow."""
 
     width, height = size
