@@ -36,7 +36,7 @@ from django.utils.translation import gettext_lazy
 from num2words import num2words
 from weasyprint import HTML
 
-from assessments.domain import ranking
+from assessments.domain import ranking, signing
 from assessments.domain.awards import two_places
 from assessments.domain.criteria import require_settings_editable
 from assessments.models import Award, Decree, Document, Edition, ProvinceLetterhead
@@ -749,7 +749,8 @@ def render_pdf(documents):
 
 
 def store_pdf(document, pdf_bytes):
-    document.file.save("document.pdf", ContentFile(pdf_bytes), save=False)
+    # Signed right before it is stored (unchanged without a signing certificate): what is kept is what is handed out.
+    document.file.save("document.pdf", ContentFile(signing.sign(pdf_bytes)), save=False)
     document.save(update_fields=["file"])
 
 

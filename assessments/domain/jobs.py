@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django_tasks import task
 from pypdf import PdfWriter
 
+from assessments.domain import signing
 from assessments.domain.documents import (
     CHUNK,
     _decree_of,
@@ -62,7 +63,8 @@ def run_job(job):
             pdf = _all_certificates(job)
         else:
             pdf = _all_recaps(job)
-        job.result.save("result.pdf", ContentFile(pdf), save=False)
+        # The bundle is one document handed out as a whole: signed once, right before it is stored.
+        job.result.save("result.pdf", ContentFile(signing.sign(pdf)), save=False)
         job.status = DocumentJob.Status.DONE
         job.done = job.total
     except Exception as error:  # noqa: BLE001 - the page shows the failure; the worker goes on
