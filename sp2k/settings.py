@@ -258,3 +258,11 @@ MANUAL_REMINDER_HOURS = env.int("MANUAL_REMINDER_HOURS", default=12)
 
 # Shown in the footer and on the "Tentang" page, as the region data's licence asks.
 REGION_DATA_CREDIT = "Data wilayah: idn-area-data 4.0.1, ODbL 1.0"
+# The province's signing certificate (PKCS#12 from BSrE or its CA) and passphrase: every document the portal
+# issues is signed with it (PAdES). Unset: documents are not signed, and the documents page says so.
+# SIGNING_TRUST_ROOTS: the CA certificates (PEM/DER files, comma-separated) a verification trusts; unset,
+# the self-signed certificates inside the PKCS#12 file. `make run` sets them to a demo signer (CONTOH).
+SIGNING_PKCS12_PATH = env("SIGNING_PKCS12_PATH", default="")
+SIGNING_PKCS12_PASSPHRASE = env("SIGNING_PKCS12_PASSPHRASE", default="")
+SIGNING_TRUST_ROOTS = env.list("SIGNING_TRUST_ROOTS", default=[])
+
