@@ -399,6 +399,7 @@ def _write(score, change):
             Score.objects.filter(pk=score.pk).update(
                 value=score.value, comment=score.comment, version=score.version, updated_at=score.updated_at
             )
+        change.version = score.version
         change.save(force_insert=True)
         return True
     scores, changes = Score._meta.db_table, ScoreChange._meta.db_table
@@ -413,9 +414,9 @@ def _write(score, change):
         RETURNING id, version
     ), history AS (
         INSERT INTO {changes} (sheet_id, indicator_id, old_value, new_value, old_comment, new_comment, by_id, at,
-                               source, ip_address)
+                               source, ip_address, version, row_hash)
         SELECT %s, %s, CAST(%s AS numeric), CAST(%s AS numeric), CAST(%s AS text), CAST(%s AS text), %s,
-               CAST(%s AS timestamptz), CAST(%s AS text), CAST(%s AS inet)
+               CAST(%s AS timestamptz), CAST(%s AS text), CAST(%s AS inet), up.version, ''
         FROM up
     )
     SELECT id, version FROM up"""  # noqa: S608 - table names from the models; every value is a parameter

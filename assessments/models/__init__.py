@@ -19,4 +19,5 @@ from assessments.models.evidence import (
 )
 from assessments.models.participation import Participant, StageAdvance, StageEntry
 from assessments.models.sheets import ReminderLog, Score, ScoreChange, ScoreSheet, SheetAspectTotal, SheetEvent
+from assessments.models.verification import PublishedHistory, PublishedSheetHead, ResultsVerification
 from assessments.models.visits import FieldVisit, FieldVisitChange

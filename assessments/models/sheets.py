@@ -112,11 +112,18 @@ class ScoreChange(models.Model):
     at = models.DateTimeField(auto_now_add=True)
     source = models.CharField(max_length=10, choices=Source.choices)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
+    # The score's version after this change (filled by the database when a writer leaves it out) and the
+    # row's SHA-256 chained to the previous row of its sheet, computed by the database on insert
+    # (``domain.chain``): the replay (``domain.replay``) recomputes both.
+    version = models.PositiveIntegerField(null=True, blank=True)
+    row_hash = models.CharField(max_length=64, blank=True, editable=False, db_default="")
 
     class Meta:
         ordering = ["at", "pk"]
         verbose_name = _("score change")
         verbose_name_plural = _("score changes")
+        # The chain trigger finds a sheet's previous row by this index.
+        indexes = [models.Index(fields=["sheet", "id"], name="score_change_chain")]
 
 
 class ReminderLog(models.Model):
