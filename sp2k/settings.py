@@ -193,6 +193,31 @@ STORAGES = {
         )
     },
 }
+# A deployment on more than one machine keeps the files in S3-compatible object storage (AWS S3, MinIO,
+# Ceph…; django-storages) instead of MEDIA_ROOT: set S3_BUCKET and the rest of the S3_* settings. The bucket
+# stays private and the portal streams every download itself, after its permission check (README "File
+# storage"): no URL of the bucket is ever handed out.
+S3_BUCKET = env("S3_BUCKET", default="")
+if S3_BUCKET:
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": S3_BUCKET,
+            "endpoint_url": env("S3_ENDPOINT_URL", default=None),  # e.g. https://minio.example.org; None: AWS
+            "region_name": env("S3_REGION", default=None),
+            "access_key": env("S3_ACCESS_KEY", default=None),  # None: boto3's own (instance role, ~/.aws)
+            "secret_key": env("S3_SECRET_KEY", default=None),
+            "location": env("S3_PREFIX", default="media"),
+            # MinIO and most self-hosted servers want path-style addresses (host/bucket/name).
+            "addressing_style": env("S3_ADDRESSING_STYLE", default="path"),
+            "default_acl": "private",
+            "file_overwrite": False,  # a name taken gets another, as on the local disk
+            "querystring_auth": True,  # were a URL ever made, it would be signed and short-lived
+            "querystring_expire": 300,
+            # A file read by the portal (a preview, a zip) is held in memory up to 5 MB, beyond on disk.
+            "max_memory_size": 5 * 1024 * 1024,
+        },
+    }
 WHITENOISE_USE_FINDERS = DEBUG
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"

@@ -8,6 +8,7 @@ urlpatterns = [
     path("dasbor/", views.DashboardView.as_view(), name="dashboard"),
     path("tentang/", views.AboutView.as_view(), name="about"),
     path("healthz/", views.HealthView.as_view(), name="healthz"),
+    path("readyz/", views.ReadinessView.as_view(), name="readyz"),
     path("akun/", include("sp2k.accounts.urls")),
     path("pemberitahuan/", include("sp2k.notices.urls")),
     path("wilayah/", include("districts.urls.regions")),

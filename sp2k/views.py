@@ -1,16 +1,17 @@
 import sys
 
 from django.core.exceptions import DisallowedHost
-from django.db import InterfaceError, OperationalError
+from django.db import InterfaceError, OperationalError, transaction
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import i18n
 from django.views.generic import TemplateView, View
 
-from sp2k import dashboards
+from sp2k import dashboards, health
 from sp2k.accounts.services import remember_language
 from sp2k.language import device_language
 from sp2k.permissions import PermissionRequiredMixin
@@ -36,6 +37,23 @@ class HealthView(PermissionRequiredMixin, View):
 
     def get(self, request, *args, **kwargs):
         return HttpResponse("ok", content_type="text/plain")
+
+
+@method_decorator(transaction.non_atomic_requests, name="dispatch")
+class ReadinessView(PermissionRequiredMixin, View):
+    """For the load balancer: 200 while this server reaches the database and the file storage, else 503
+    (it then sends requests to the other servers). Outside the request's transaction, so a database that
+    is down is answered here, in plain text, like the rest."""
+
+    permission_required = "portal.view_public"
+
+    def get(self, request, *args, **kwargs):
+        checks = health.readiness()
+        ready = all(checks.values())
+        text = "".join(f"{name}: {'ok' if ok else 'unavailable'}\n" for name, ok in checks.items())
+        response = HttpResponse(text, content_type="text/plain", status=200 if ready else 503)
+        response["Cache-Control"] = "no-store"
+        return response
 
 
 # The error pages (settings DEBUG=0). Each says what happened in plain words and offers a way back:

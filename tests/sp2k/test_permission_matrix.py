@@ -87,6 +87,7 @@ EXPECTED = {
     "dashboard": SIGNED_IN,
     "about": ALL,
     "healthz": ALL,
+    "readyz": ALL,
     # accounts: Django's authentication views, then account management
     "accounts:login": ALL,  # a signed-in user is sent on to the dashboard
     "accounts:logout": ALL,
