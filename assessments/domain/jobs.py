@@ -159,6 +159,7 @@ def _all_recaps(job):
             document = issue_recap(stage, job.created_by)
         writer.append(io.BytesIO(pdf_of(document)))
         _progress(job, i)
+    signing.strip_signatures(writer)
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()

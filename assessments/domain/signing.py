@@ -30,6 +30,7 @@ from pyhanko.sign.general import SigningError
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko.sign.validation.status import SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
+from pypdf.generic import ArrayObject, NameObject
 
 logger = logging.getLogger(__name__)
 
@@ -142,6 +143,25 @@ def sign(pdf_bytes, location=""):
     except (PdfError, SigningError, ValueError) as error:
         logger.error("A document could not be signed and is stored unsigned: %s", error)
         return pdf_bytes
+
+
+def strip_signatures(writer):
+    """Remove the signatures copied into a pypdf writer with signed documents' pages (a bundle of them).
+
+    Copied, they no longer match the bytes they signed: a reader would show them broken. The bundle is
+    signed as a whole instead.
+    """
+    writer._root_object.pop(NameObject("/AcroForm"), None)  # noqa: SLF001 - pypdf has no public setter
+    for page in writer.pages:
+        annotations = page.get("/Annots")
+        if annotations is None:
+            continue
+        kept = [a for a in annotations.get_object() if a.get_object().get("/FT") != "/Sig"]
+        if kept:
+            page[NameObject("/Annots")] = ArrayObject(kept)
+        else:
+            del page[NameObject("/Annots")]
+    return writer
 
 
 def digest(data):

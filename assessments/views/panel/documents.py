@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
-from assessments.domain import documents, jobs
+from assessments.domain import documents, jobs, signing
 from assessments.forms.documents import DecreeForm, LetterheadForm
 from assessments.models import Award, Decree, Document, DocumentJob, Stage
 from assessments.views.lookups import DocumentJobMixin, DocumentMixin, EditionMixin
@@ -46,6 +46,8 @@ class DocumentsView(EditionDocumentsMixin, TemplateView):
             jobs=list(edition.document_jobs.all()[:5]),
             job_kinds=DocumentJob.Kind.choices,
             results_final=edition.results_final,
+            signing_status=signing.status_text(),
+            signing_ready=signing.state().ready,
             **kwargs,
         )
 
