@@ -32,8 +32,12 @@ data: migrate
 
 # The background worker (document jobs) runs beside the server and stops with it.
 # The documents' QR codes and the e-mails' links point at the address served (unless SITE_URL is given).
+# Documents are signed with a demo signer (create_demo_signer: "CONTOH — bukan sertifikat resmi", kept in
+# .demo-signer/) unless SIGNING_PKCS12_PATH (environment or .env) names the province's own certificate.
 run: data
 	export SITE_URL=$${SITE_URL:-http://$(HOST)}; \
+	if [ -z "$$SIGNING_PKCS12_PATH" ] && ! grep -qs '^SIGNING_PKCS12_PATH=' .env; then $(PY) manage.py create_demo_signer --folder .demo-signer || exit 1; \
+	  export SIGNING_PKCS12_PATH=$(CURDIR)/.demo-signer/signer.p12 SIGNING_PKCS12_PASSPHRASE=contoh-sp2k; fi; \
 	$(PY) manage.py db_worker & worker=$$!; $(PY) manage.py run_schedule & schedule=$$!; \
 	trap 'kill $$worker $$schedule' EXIT; $(PY) manage.py runserver $(HOST)
 
