@@ -198,7 +198,7 @@ class JobProgressView(JobObjectMixin, TemplateView):
     template_name = "assessments/documents/_job.html"
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(job=self.job, **kwargs)
+        return super().get_context_data(job=jobs.fail_if_abandoned(self.job), **kwargs)
 
 
 class JobDownloadView(JobObjectMixin, View):

@@ -2,6 +2,7 @@
 
 import io
 import re
+import threading
 from datetime import date
 
 import pytest
@@ -15,6 +16,7 @@ from assessments.domain import documents, jobs
 from assessments.domain.ranking import final_ranking
 from assessments.models import Award, AwardCategory, Document, DocumentJob, Edition
 from sp2k.demo.documents import create_demo_decree  # the test of the demo's decree
+from tests.assessments.domain.test_abandoned_jobs import hold_the_lock_elsewhere
 from tests.factories import DecreeFactory, final_edition_with_scores
 
 MM = 72 / 25.4
@@ -332,7 +334,13 @@ def test_job_renders_all_certificates_and_the_file_downloads(client, final_editi
 @pytest.mark.django_db
 def test_running_job_is_polled(client, final_edition, province_admin):
     job = DocumentJob.objects.create(edition=final_edition, kind="recaps", total=3, done=1, status="running")
-    page = login(client, province_admin).get(reverse("documents:job", args=[job.pk])).content.decode()
+    holding, release = threading.Event(), threading.Event()
+    worker = hold_the_lock_elsewhere(job, holding, release)  # a live worker runs it (test_abandoned_jobs.py)
+    try:
+        page = login(client, province_admin).get(reverse("documents:job", args=[job.pk])).content.decode()
+    finally:
+        release.set()
+        worker.join()
     assert 'hx-trigger="every 1s"' in page and 'value="33"' in page
 
 
