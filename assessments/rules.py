@@ -119,6 +119,8 @@ rules.add_perm("assessments.view_ranking", manages_edition | (results_final & is
 # Assessors' names beside their totals: the admin always, the edition's assessors once results are final.
 rules.add_perm("assessments.view_assessor_names", manages_edition | (results_final & is_edition_assessor))
 rules.add_perm("assessments.advance_stage", manages_edition)
+# Object: the edition. Replaying its results from the score history (the public sees the published replay).
+rules.add_perm("assessments.verify_results", manages_edition)
 
 
 # --- evidence ---

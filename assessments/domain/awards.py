@@ -25,7 +25,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from assessments.domain import ranking
+from assessments.domain import chain, ranking
 from assessments.models import (
     Award,
     AwardCategory,
@@ -515,4 +515,6 @@ def freeze_results(edition):
         for result, row in zip(results, rows, strict=True)
         for stage, score in row.stage_scores
     )
+    # The score history's head hashes as they stand now: a row changed, removed or added later shows.
+    chain.freeze_heads(edition)
     return results

@@ -18,8 +18,10 @@ is written with two decimals ("85.50", empty when cleared), ``at`` in UTC as ``Y
 and the comment by its own SHA-256 (hex), so no text of a comment can imitate the separators.
 """
 
-from assessments.domain.rowhash import PREFIX, SQLITE_FUNCTION, change_hash, register_sqlite_functions
-from assessments.models import ScoreChange, ScoreSheet
+from django.db.models import Count, Max
+
+from assessments.domain.rowhash import PREFIX, SQLITE_FUNCTION, change_hash, register_sqlite_functions, root_hash
+from assessments.models import PublishedHistory, PublishedSheetHead, ScoreChange, ScoreSheet
 
 CHANGES = ScoreChange._meta.db_table
 SHEETS = ScoreSheet._meta.db_table
@@ -134,3 +136,42 @@ def fill_hashes(connection):
             )
         if connection.vendor == "postgresql":
             cursor.execute(f"ALTER TABLE {CHANGES} ENABLE TRIGGER assessments_scorechange_append_only")
+
+
+# --- publication ----------------------------------------------------------------------------------
+
+
+def current_heads(edition):
+    """{sheet id: (head hash, rows)} of the edition's history as it stands (two queries)."""
+    rows = ScoreChange.objects.filter(sheet__stage__edition=edition)
+    last = {
+        r["sheet_id"]: (r["last"], r["rows"])
+        for r in rows.values("sheet_id").annotate(last=Max("pk"), rows=Count("pk")).order_by()
+    }
+    hashes = dict(ScoreChange.objects.filter(pk__in=[pk for pk, _n in last.values()]).values_list("pk", "row_hash"))
+    return {sheet_id: (hashes[pk], count) for sheet_id, (pk, count) in last.items()}
+
+
+def freeze_heads(edition):
+    """Keep every sheet's head hash and the root hash over them: called with the publishing move, inside it."""
+    PublishedHistory.objects.filter(edition=edition).delete()
+    heads = current_heads(edition)
+    history = PublishedHistory.objects.create(
+        edition=edition,
+        root_hash=root_hash({sheet_id: head for sheet_id, (head, _n) in heads.items()}),
+        rows=sum(count for _head, count in heads.values()),
+        sheets=len(heads),
+    )
+    PublishedSheetHead.objects.bulk_create(
+        (
+            PublishedSheetHead(history=history, sheet_id=sheet_id, head_hash=head, rows=count)
+            for sheet_id, (head, count) in heads.items()
+        ),
+        batch_size=5000,
+    )
+    return history
+
+
+def drop_heads(edition):
+    """A withdrawn publication takes its heads with it (kept anew when published again)."""
+    PublishedHistory.objects.filter(edition=edition).delete()

@@ -5,7 +5,8 @@ Everything heavy happens in SQL, in a fixed number of queries whatever the numbe
 1. per sheet: the weighted total of a SUBMITTED sheet of an assessor without a conflict of interest, and
    its score on the tie-break aspect, read from the totals the database maintains with every score
    (``ScoreSheet.weighted_total``, ``SheetAspectTotal``: ``domain.totals``); ``from_scores=True`` computes
-   them from the raw scores instead (``with_totals``' formula), the reference both must agree with;
+   them from the raw scores instead (``with_totals``' formula), the reference both must agree with, and
+   ``from_scores=HISTORY`` from the scores rebuilt from the history alone (``domain.replay``);
 2. per sheet (window functions): the participant's count/sum/mean and the row number by total, the
    assessor's mean and population variance within the stage (for z-scores);
 3. per participant and stage (GROUP BY): count, mean, median, trimmed mean, mean z-score, spread;
@@ -64,7 +65,17 @@ from django.db.models.functions import Cast, Coalesce, Round
 from django.utils.translation import gettext_lazy as _
 
 from assessments.domain.conflicts import without_conflicts
-from assessments.models import Aspect, Edition, Indicator, Participant, Score, ScoreSheet, SheetAspectTotal, Stage
+from assessments.models import (
+    Aspect,
+    Edition,
+    Indicator,
+    Participant,
+    Score,
+    ScoreChange,
+    ScoreSheet,
+    SheetAspectTotal,
+    Stage,
+)
 from assessments.queries.stages import stage_participants
 
 TOTAL_FIELD = DecimalField(max_digits=12, decimal_places=4)
@@ -204,7 +215,7 @@ def _sheet_sql(sheets, stage_filter, aspect_name, from_scores=False):
     sheets_sql, sheets_params = (
         sheets.values("id", "stage_id", "participant_id", "assessor_id").order_by().query.sql_with_params()
     )
-    sums_sql, sums_params = _sheet_sums_sql(factors)
+    sums_sql, sums_params = _sheet_sums_sql(factors, history=from_scores == HISTORY)
     sql = f"""
     {sums_sql},
     counted AS ({sheets_sql}),
@@ -250,9 +261,27 @@ def _maintained_sheet_sql(sheets, aspect_name):
 
 
 ARRAY_LOOKUP_LIMIT = 100_000  # indicator id range beyond which the arrays would be wasteful
+# ``from_scores=HISTORY``: the raw-score reference fed with the scores replayed from the history instead of the
+# stored ones (``domain.replay``): per sheet and indicator, the value of its latest ScoreChange row (by id).
+HISTORY = "history"
 
 
-def _sheet_sums_sql(factors):
+def _replayed_scores_sql(indicators_sql):
+    """A table like Score's (sheet_id, indicator_id, value) rebuilt from the history alone, for the indicators
+    of ``indicators_sql`` (SQL selecting indicator ids, with no parameter of its own)."""
+    changes = ScoreChange._meta.db_table
+    return f"""(
+        SELECT h.sheet_id, h.indicator_id, h.new_value AS value
+        FROM (
+            SELECT c.sheet_id, c.indicator_id, c.new_value,
+                   ROW_NUMBER() OVER (PARTITION BY c.sheet_id, c.indicator_id ORDER BY c.id DESC) AS latest
+            FROM {changes} c WHERE c.indicator_id IN ({indicators_sql})
+        ) h
+        WHERE h.latest = 1
+    )"""  # noqa: S608 - table names from the models and fixed text
+
+
+def _sheet_sums_sql(factors, history=False):
     """The ``sheet_sums`` CTE: per sheet, Σ (value − min) × factor over its scored indicators.
 
     ``factors`` are the stage's or edition's indicators as (id, low, factor, aspect_factor) rows.
@@ -283,6 +312,9 @@ def _sheet_sums_sql(factors):
         GROUP BY sc.sheet_id
     )"""  # noqa: S608 - fixed text and integers; every value is a parameter
             ids = [r[0] for r in rows]
+            if history:
+                sql = sql.replace(f"FROM {score_table} sc", f"FROM {_replayed_scores_sql('SELECT unnest(%s)')} sc")
+                return sql, [lows, weights, aspect_factors, lows, aspect_factors, ids, ids]
             return sql, [lows, weights, aspect_factors, lows, aspect_factors, ids]
     factors_sql, factors_params = factors.query.sql_with_params()
     sql = f"""
@@ -292,7 +324,8 @@ def _sheet_sums_sql(factors):
                SUM((CAST(sc.value AS DOUBLE PRECISION) - f.low) * f.factor) AS total,
                SUM(CASE WHEN f.aspect_factor IS NOT NULL
                         THEN (CAST(sc.value AS DOUBLE PRECISION) - f.low) * f.aspect_factor END) AS aspect_score
-        FROM {score_table} sc JOIN indicator_factors f ON f.id = sc.indicator_id
+        FROM {_replayed_scores_sql("SELECT id FROM indicator_factors") if history else score_table} sc
+        JOIN indicator_factors f ON f.id = sc.indicator_id
         WHERE sc.value IS NOT NULL
         GROUP BY sc.sheet_id
     )"""  # noqa: S608 - ORM-made SQL and fixed text; every value is a parameter

@@ -31,6 +31,7 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from assessments.domain import chain, replay
 from assessments.domain.advancing import ensure_first_stage_entries
 from assessments.domain.awards import freeze_results, publication_problems
 from assessments.domain.configuration import export_configuration
@@ -229,6 +230,7 @@ def _unpublish(edition, by, reason):
     again) and the current printed documents that state them (kept, marked withdrawn, so a printed
     copy verifies as withdrawn)."""
     PublishedResult.objects.filter(edition=edition).delete()
+    chain.drop_heads(edition)
     Document.objects.filter(edition=edition, kind__in=RESULT_DOCUMENTS, status=Document.Status.CURRENT).update(
         status=Document.Status.WITHDRAWN,
         withdrawn_by=by,
@@ -248,8 +250,11 @@ def _state_label(state):
 
 def publish(edition, by):
     """Publish the results (FINAL → PUBLISHED): public at once, frozen from then on (the confirmation
-    page's act)."""
-    return move_edition(edition, State.PUBLISHED, by, confirmed=True)
+    page's act). The replay of the published results from the history starts in the background: the public
+    verification page shows its outcome."""
+    record = move_edition(edition, State.PUBLISHED, by, confirmed=True)
+    replay.start_verification(edition, by)
+    return record
 
 
 def result_documents(edition):

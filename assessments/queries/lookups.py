@@ -15,6 +15,7 @@ from assessments.models import (
     Edition,
     EvidenceFile,
     Participant,
+    ResultsVerification,
     ScoreSheet,
     Stage,
     StageAdvance,
@@ -32,6 +33,7 @@ EDITION_PATHS = {
     Document: "edition",
     DocumentJob: "edition",
     EvidenceFile: "participant__edition",
+    ResultsVerification: "edition",
 }
 
 

@@ -12,4 +12,5 @@ urlpatterns = [
     path("", include("assessments.urls.awards")),
     path("", include("assessments.urls.visits")),
     path("", include("assessments.urls.comments")),
+    path("", include("assessments.urls.verification")),
 ]

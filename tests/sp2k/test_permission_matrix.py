@@ -192,6 +192,10 @@ EXPECTED = {
     "assessments:final_ranking [published]": ALL,
     "assessments:participant_explanation": PROVINCE_ADMIN,
     "assessments:participant_explanation [published]": ALL,
+    # replaying the results from the score history: the province admin (the public page is under results)
+    "assessments:results_verification": PROVINCE_ADMIN,
+    "assessments:results_verification_start": PROVINCE_ADMIN,
+    "assessments:results_verification_run": PROVINCE_ADMIN,  # the published edition's replay, run at publication
     # evidence of A (a file marked public: still private until the results are published)
     "assessments:evidence_home": "l oo ff ffff ff",
     "assessments:evidence_checklist": SEES_EVIDENCE,
@@ -244,6 +248,8 @@ EXPECTED = {
     "results:history": ALL,
     "results:edition_results": NOT_FOUND,
     "results:edition_results [published]": ALL,
+    "results:edition_verification": NOT_FOUND,
+    "results:edition_verification [published]": ALL,
     "results:edition_csv": NOT_FOUND,
     "results:edition_csv [published]": ALL,
     "results:edition_xlsx": NOT_FOUND,
@@ -289,6 +295,7 @@ POST_DATA = {
     "assessments:award_choose": {},
     "assessments:awards_confirm": {},
     "assessments:awards_withdraw": {},
+    "assessments:results_verification_start": {},
     # An empty kind is a 404 even for the admin; these kinds are refused (edition not final) instead.
     "documents:issue": {"kind": "decree"},
     "documents:job_start": {"kind": "certificates"},
@@ -408,6 +415,7 @@ def build_world(media_root):
         FieldVisit,
         Indicator,
         Participant,
+        ResultsVerification,
         StageAdvance,
     )
     from districts.models import District, DistrictProfile, Innovation, InnovationPhoto, Province, Regency
@@ -530,6 +538,7 @@ def build_world(media_root):
         public_evidence=public_file,
         document=decree,
         job=job,
+        verification=ResultsVerification.objects.get(edition=published),
     )
     return w
 
@@ -583,6 +592,7 @@ def url_kwargs(key, w):
         "documents:withdraw": {"pk": w.document.pk},
         "documents:job": {"pk": w.job.pk},
         "documents:job_download": {"pk": w.job.pk},
+        "assessments:results_verification_run": {"pk": w.verification.pk},
         "verify:document": {"code": "tidak-dikenal" if "[unknown]" in key else w.document.code},
         "assessments:stage_visits": {"stage_pk": w.visit_stage.pk},
         "assessments:visit_letter": {"stage_pk": w.visit_stage.pk, "visit_pk": w.visit.pk},

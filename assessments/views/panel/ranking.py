@@ -100,7 +100,12 @@ class FinalRankingView(EditionMixin, PermissionRequiredMixin, TemplateView):
         stages = [stage for stage, _score in rows[0].stage_scores] if rows else []
         paged = paginate(self.request, rows)
         return super().get_context_data(
-            edition=self.edition, rows=paged["page_obj"].object_list, stages=stages, **paged, **kwargs
+            edition=self.edition,
+            rows=paged["page_obj"].object_list,
+            stages=stages,
+            can_verify=self.request.user.has_perm("assessments.verify_results", self.edition),
+            **paged,
+            **kwargs,
         )
 
 
