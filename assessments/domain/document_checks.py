@@ -16,8 +16,8 @@ from django.utils.translation import gettext as _
 from assessments.domain import signing
 from assessments.models import Document, DocumentJob
 
-# A document, or a bundle of every certificate of an edition: a 666-certificate bundle is about 40 MB.
-MAX_UPLOAD_BYTES = 64 * 1024 * 1024
+# A document, or a bundle of every certificate of an edition (666 certificates: about 2.6 MB), with room to spare.
+MAX_UPLOAD_BYTES = 25 * 1024 * 1024
 
 BUNDLE_KINDS = {Document.Kind.CERTIFICATE: DocumentJob.Kind.CERTIFICATES, Document.Kind.RECAP: DocumentJob.Kind.RECAPS}
 
