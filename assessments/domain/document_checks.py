@@ -118,6 +118,8 @@ def check_upload(document, data):
             lines.insert(0, _("The file is the bundle of documents the portal printed that holds this one."))
         if not result.signed:
             lines.append(_("The file carries no electronic signature (none was installed when it was printed)."))
+        if document.edition.is_demo:
+            lines.append(_("It is an EXAMPLE document, printed from the portal's example data: it has no validity."))
         if matched.is_withdrawn:
             return Verdict(
                 False,
