@@ -268,6 +268,9 @@ LOGGING = {
 
 # Background jobs (rendering many documents): stored in the database, run by `manage.py db_worker`.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# A job printing many documents renders them in parts on this many processes (forked by the worker);
+# 0 = one per core, 1 = in the worker itself.
+DOCUMENT_PROCESSES = env.int("DOCUMENT_PROCESSES", default=0)
 
 # The portal's public address: printed documents carry QR codes to their verification page there, and
 # e-mails link to it. Required in production (a QR code to 127.0.0.1 leads nowhere); `make run` sets it to

@@ -19,6 +19,7 @@ import hashlib
 import json
 import secrets
 import textwrap
+import threading
 from datetime import date
 from decimal import Decimal
 
@@ -35,6 +36,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from num2words import num2words
 from weasyprint import HTML
+from weasyprint.text.fonts import FontConfiguration
 
 from assessments.domain import ranking, signing
 from assessments.domain.awards import two_places
@@ -48,7 +50,6 @@ MONTHS = [
     "Juli", "Agustus", "September", "Oktober", "November", "Desember",
 ]  # fmt: skip
 PAGE_SIZES = {"A4": "210mm 297mm", "F4": "215mm 330mm"}
-CHUNK = 50  # certificates rendered per step of a job (the progress bar moves after each)
 
 
 # --- Indonesian formatting ----------------------------------------------------------------------
@@ -469,11 +470,11 @@ def issue_champion_report(award, by):
     )
 
 
-def issue_recap(stage, by):
+def issue_recap(stage, by, render=True):
     edition = stage.edition
     if edition.in_setup:
         raise ValidationError(_("A score recap can be printed once the assessment has started."))
-    return issue(edition, Document.Kind.RECAP, f"recap:{stage.pk}", recap_facts(stage), by, stage=stage)
+    return issue(edition, Document.Kind.RECAP, f"recap:{stage.pk}", recap_facts(stage), by, stage=stage, render=render)
 
 
 @transaction.atomic
@@ -512,9 +513,22 @@ def emblem_data_uri():
     return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
 
 
-def image_data_uri(field):
+def image_data_uri(field, digest=""):
+    """The stored image as a data URI; with its ``digest``, read from the storage (maybe S3) once per
+    process, since a replaced image has another digest."""
+    if digest:
+        return _stored_image_uri(field.storage, field.name, digest)
     with field.open("rb") as handle:
-        data = handle.read()
+        return _data_uri(handle.read())
+
+
+@functools.lru_cache(maxsize=8)
+def _stored_image_uri(storage, name, digest):
+    with storage.open(name, "rb") as handle:
+        return _data_uri(handle.read())
+
+
+def _data_uri(data):
     mime = "image/png" if data.startswith(b"\x89PNG") else "image/jpeg"
     return f"data:{mime};base64,{base64.b64encode(data).decode()}"
 
@@ -525,8 +539,16 @@ def look_of(edition_id):
     edition = Edition.objects.filter(pk=edition_id).values("province_id", "is_demo").first()
     letterhead = ProvinceLetterhead.objects.filter(province_id=edition["province_id"]).first()
     return {
-        "emblem": image_data_uri(letterhead.emblem) if letterhead and letterhead.emblem else emblem_data_uri(),
-        "letterhead": image_data_uri(letterhead.letterhead) if letterhead and letterhead.letterhead else "",
+        "emblem": (
+            image_data_uri(letterhead.emblem, letterhead.emblem_digest)
+            if letterhead and letterhead.emblem
+            else emblem_data_uri()
+        ),
+        "letterhead": (
+            image_data_uri(letterhead.letterhead, letterhead.letterhead_digest)
+            if letterhead and letterhead.letterhead
+            else ""
+        ),
         "example": edition["is_demo"],
     }
 
@@ -729,10 +751,11 @@ TEMPLATES = {
 }
 
 
-def render_html(documents):
-    """One HTML text for documents of one kind (certificates: one page each)."""
+def render_html(documents, look=None):
+    """One HTML text for documents of one kind (certificates: one page each). ``look``: the edition's
+    ``look_of``, when the caller read it already (a worker process renders without the database)."""
     kind = documents[0].kind
-    look = look_of(documents[0].edition_id)
+    look = look or look_of(documents[0].edition_id)
     if kind == Document.Kind.CERTIFICATE:
         pages = [_context(d, look) for d in documents]
         return render_to_string(TEMPLATES[kind], {"pages": pages, **look})
@@ -744,8 +767,25 @@ def _weasy(html):
     return HTML(string=html, base_url=str(settings.BASE_DIR))
 
 
-def render_pdf(documents):
-    return _weasy(render_html(documents)).write_pdf()
+_fonts = threading.local()
+
+
+def font_config():
+    """WeasyPrint's fonts, loaded once per process and thread (it is not thread-safe) and kept: a new
+    FontConfiguration per document would load and measure every font again."""
+    if getattr(_fonts, "config", None) is None:
+        _fonts.config = FontConfiguration()
+    return _fonts.config
+
+
+def render_pdf(documents, look=None):
+    return _weasy(render_html(documents, look)).write_pdf(font_config=font_config())
+
+
+def render_part(kind, pages, look):
+    """The PDF of documents given as plain data, ``(facts, code, version)`` each, without the database:
+    what a document worker process renders (printing.render_parts)."""
+    return render_pdf([Document(kind=kind, facts=f, code=c, version=v) for f, c, v in pages], look)
 
 
 def store_pdf(document, pdf_bytes):

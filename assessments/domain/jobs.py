@@ -15,20 +15,19 @@ from django.utils.translation import gettext as _
 from django_tasks import task
 from pypdf import PdfWriter
 
-from assessments.domain import signing
+from assessments.domain import printing, signing
 from assessments.domain.documents import (
-    CHUNK,
     _decree_of,
     _final_states,
-    _weasy,
     certificate_facts,
     confirmed_awards,
     content_hash,
     edition_facts,
     issue_recap,
+    look_of,
     new_code,
     pdf_of,
-    render_html,
+    store_pdf,
 )
 from assessments.models import Document, DocumentJob, Stage
 
@@ -123,20 +122,16 @@ def _progress(job, done, total=None):
 
 
 def all_certificates_pdf(edition, by, progress=None):
-    """One PDF with every confirmed award's certificate (each its own verifiable document)."""
+    """One PDF with every confirmed award's certificate (each its own verifiable document), rendered in
+    parts on every core and merged (printing)."""
     _final_states(edition)
     with transaction.atomic():
         documents = _issue_certificates(edition, by)
+    look = look_of(edition.pk)
     if progress:
         progress(0, len(documents))
     # Rendering happens outside any transaction so that each progress step is seen by the polling page.
-    rendered = []
-    for start in range(0, len(documents), CHUNK):
-        rendered.append(_weasy(render_html(documents[start : start + CHUNK])).render())
-        if progress:
-            progress(min(start + CHUNK, len(documents)))
-    pages = [page for doc in rendered for page in doc.pages]
-    return rendered[0].copy(pages).write_pdf()
+    return printing.merge(printing.render_parts(printing.parts_of(documents), look, progress))
 
 
 def _issue_certificates(edition, by):
@@ -191,12 +186,23 @@ def _all_certificates(job):
 def _all_recaps(job):
     stages = list(Stage.objects.filter(edition=job.edition).select_related("edition").order_by("order"))
     _progress(job, 0, len(stages))
-    writer = PdfWriter()
-    for i, stage in enumerate(stages, start=1):
+    recaps = []
+    for stage in stages:
         with transaction.atomic():
-            document = issue_recap(stage, job.created_by)
+            recaps.append(issue_recap(stage, job.created_by, render=False))
+    # Recaps whose facts are unchanged have their file already; the others are rendered on every core
+    # and stored only once all of them rendered (a failure stores none).
+    pending = [document for document in recaps if not document.file]
+    ready = len(recaps) - len(pending)
+    _progress(job, ready)
+    if pending:
+        parts = printing.parts_of(pending)
+        rendered = printing.render_parts(parts, look_of(job.edition_id), lambda done: _progress(job, ready + done))
+        for document, pdf in zip(pending, rendered, strict=True):
+            store_pdf(document, pdf)
+    writer = PdfWriter()
+    for document in recaps:
         writer.append(io.BytesIO(pdf_of(document)))
-        _progress(job, i)
     signing.strip_signatures(writer)
     out = io.BytesIO()
     writer.write(out)

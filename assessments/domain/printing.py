@@ -1,0 +1,153 @@
+"""Many documents rendered at once on every core: all certificates or all recaps of an edition.
+
+The parent process reads everything from the database (the documents' facts, codes and versions, the
+edition's look); the pages are rendered in parts (a chunk of certificates, or one recap) by a pool of
+worker processes that only turn facts into PDFs (Django templates and WeasyPrint) and never touch the
+database. The parent saves the progress as parts finish and merges the parts in order with pypdf.
+
+``DOCUMENT_PROCESSES`` sets the pool's size (default: the machine's cores); 1 renders in the calling
+process. Workers are forked: they start with the parent's imported code and compiled templates, and
+keep their fonts (WeasyPrint's FontConfiguration) from one part to the next.
+"""
+
+import gc
+import io
+import logging
+import math
+import multiprocessing
+import os
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import connections
+from django.utils.translation import gettext as _
+from pypdf import PdfWriter
+
+from assessments.domain.documents import render_part
+from assessments.models import Document
+
+logger = logging.getLogger(__name__)
+
+CHUNK = 50  # certificates per part at most (the progress bar moves after each part)
+
+
+class RenderingFailed(Exception):
+    """A part could not be rendered: the whole job fails and nothing is saved."""
+
+
+@dataclass(frozen=True)
+class Part:
+    """What a worker renders into one PDF: documents of one kind, as plain data (no model, no database)."""
+
+    kind: str
+    pages: tuple  # (facts, code, version) of each document
+    first: int  # position of the first document among all of them (1-based), for messages
+    size: int
+
+
+def processes():
+    """How many processes render documents at once (``DOCUMENT_PROCESSES``, default: the cores)."""
+    return max(1, int(getattr(settings, "DOCUMENT_PROCESSES", 0) or os.cpu_count() or 1))
+
+
+def parts_of(documents, chunk=None):
+    """The documents split into parts: certificates in chunks of at most ``CHUNK`` (one HTML text renders
+    many pages), every other kind one document per part. Certificates make a multiple of the processes'
+    count of equal chunks, so that the processes finish together (666 on 2: 14 chunks of 48)."""
+    if not documents:
+        return []
+    kind = documents[0].kind
+    if kind != Document.Kind.CERTIFICATE:
+        size = 1
+    elif chunk:
+        size = chunk
+    else:
+        count = processes() * math.ceil(len(documents) / (processes() * CHUNK))
+        size = math.ceil(len(documents) / count)
+    return [
+        Part(
+            kind=kind,
+            pages=tuple((d.facts, d.code, d.version) for d in documents[start : start + size]),
+            first=start + 1,
+            size=len(documents[start : start + size]),
+        )
+        for start in range(0, len(documents), size)
+    ]
+
+
+def render_parts(parts, look, progress=None):
+    """Each part's PDF, in order. ``progress(done)`` is called with the number of documents rendered
+    so far as parts finish. Any part failing raises ``RenderingFailed`` (the others are abandoned)."""
+    count = min(processes(), len(parts))
+    results, done = [None] * len(parts), 0
+    if count <= 1:
+        for index, part in enumerate(parts):
+            results[index] = _render_checked(part, look)
+            done += part.size
+            if progress:
+                progress(done)
+        return results
+    context = multiprocessing.get_context("fork")
+    with context.Pool(count, initializer=_start_worker, initargs=(look,)) as pool:
+        numbered = ((index, part) for index, part in enumerate(parts))
+        for index, pdf in pool.imap_unordered(_render_numbered, numbered):
+            results[index] = pdf
+            done += parts[index].size
+            if progress:
+                progress(done)
+    return results
+
+
+def merge(pdfs):
+    """One PDF of the parts' pages, in order (pypdf), as bytes: written once, by the caller."""
+    if len(pdfs) == 1:
+        return pdfs[0]
+    writer = PdfWriter()
+    for pdf in pdfs:
+        writer.append(io.BytesIO(pdf))
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+# --- the workers ----------------------------------------------------------------------------------
+
+_worker = {"look": None, "inherited": []}
+
+
+def _no_database(*args, **kwargs):
+    raise RuntimeError("Document workers render from the facts they are given; they never query the database.")
+
+
+def _start_worker(look):
+    """In each new worker: keep the edition's look, and put the database connections inherited from the
+    parent aside, untouched; any query raises instead.
+
+    The parent keeps its connection open while the workers run: it may be inside a transaction (a test,
+    an immediate task) and it holds the running job's advisory lock (jobs.run_job). A worker never sends
+    a byte on it: it keeps the inherited connection referenced, so it is never closed (closing sends the
+    server a goodbye that would end the parent's session), and workers end without running finalizers."""
+    _worker["look"] = look
+    for connection in connections.all(initialized_only=True):
+        _worker["inherited"].append(connection.connection)
+        connection.connection = None
+        connection.connect = _no_database
+    # The code and data inherited from the parent live as long as the worker: the garbage collector
+    # need not walk them again on every collection while pages are laid out.
+    gc.freeze()
+
+
+def _render_numbered(numbered):
+    index, part = numbered
+    return index, _render_checked(part, _worker["look"])
+
+
+def _render_checked(part, look):
+    try:
+        return render_part(part.kind, part.pages, look)
+    except Exception as error:
+        logger.exception("Rendering documents %s–%s failed", part.first, part.first + part.size - 1)
+        raise RenderingFailed(
+            _("Documents %(first)s–%(last)s could not be rendered (%(error)s). No file was saved; try again.")
+            % {"first": part.first, "last": part.first + part.size - 1, "error": error}
+        ) from None
