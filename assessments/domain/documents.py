@@ -29,7 +29,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Max
-from django.template.loader import render_to_string
+from django.template.loader import get_template, render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -780,6 +780,27 @@ def font_config():
 
 def render_pdf(documents, look=None):
     return _weasy(render_html(documents, look)).write_pdf(font_config=font_config())
+
+
+# A line in each face the documents use: rendering it once loads them into the process's fonts.
+FONT_SAMPLE = (
+    '<p style="font-family: Liberation Serif">a <b>b</b> <i>c</i></p>'
+    '<p style="font-family: Liberation Sans"><b>d</b></p><p style="font-family: DejaVu Sans Mono">e</p>'
+)
+
+
+def load_templates():
+    """Compile the document templates (Django's cached template loader keeps them) and the URL patterns
+    of the verification address once, ahead of rendering: forked document workers inherit them."""
+    for name in TEMPLATES.values():
+        get_template(name)
+    verification_url("-")
+
+
+def load_fonts():
+    """Load the documents' fonts into this process's (and thread's) FontConfiguration, ahead of its first
+    document (a document worker process does it when it starts)."""
+    HTML(string=FONT_SAMPLE).write_pdf(font_config=font_config())
 
 
 def render_part(kind, pages, look):

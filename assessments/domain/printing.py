@@ -16,6 +16,8 @@ import logging
 import math
 import multiprocessing
 import os
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -23,7 +25,7 @@ from django.db import connections
 from django.utils.translation import gettext as _
 from pypdf import PdfWriter
 
-from assessments.domain.documents import render_part
+from assessments.domain.documents import load_fonts, load_templates, render_part
 from assessments.models import Document
 
 logger = logging.getLogger(__name__)
@@ -87,14 +89,32 @@ def render_parts(parts, look, progress=None):
             if progress:
                 progress(done)
         return results
-    context = multiprocessing.get_context("fork")
-    with context.Pool(count, initializer=_start_worker, initargs=(look,)) as pool:
-        numbered = ((index, part) for index, part in enumerate(parts))
-        for index, pdf in pool.imap_unordered(_render_numbered, numbered):
-            results[index] = pdf
-            done += parts[index].size
-            if progress:
-                progress(done)
+    load_templates()  # once, here: every worker inherits them
+    executor = ProcessPoolExecutor(
+        count, mp_context=multiprocessing.get_context("fork"), initializer=_start_worker, initargs=(look,)
+    )
+    with executor:
+        # The workers are forked at the first submit. The parent's objects are frozen meanwhile: the
+        # children's garbage collector leaves them alone (no page copied for nothing, nothing walked
+        # again while laying out pages).
+        gc.freeze()
+        try:
+            futures = {executor.submit(_render_checked, part, None): index for index, part in enumerate(parts)}
+        finally:
+            gc.unfreeze()
+        try:
+            for future in as_completed(futures):
+                index = futures[future]
+                results[index] = future.result()
+                done += parts[index].size
+                if progress:
+                    progress(done)
+        except BrokenProcessPool:
+            raise RenderingFailed(
+                _("A process rendering the documents stopped (out of memory?). No file was saved; try again.")
+            ) from None
+        finally:
+            executor.shutdown(cancel_futures=True)
     return results
 
 
@@ -132,19 +152,14 @@ def _start_worker(look):
         _worker["inherited"].append(connection.connection)
         connection.connection = None
         connection.connect = _no_database
-    # The code and data inherited from the parent live as long as the worker: the garbage collector
-    # need not walk them again on every collection while pages are laid out.
     gc.freeze()
-
-
-def _render_numbered(numbered):
-    index, part = numbered
-    return index, _render_checked(part, _worker["look"])
+    load_fonts()
 
 
 def _render_checked(part, look):
+    """The part's PDF; in a worker, with the look it was started with."""
     try:
-        return render_part(part.kind, part.pages, look)
+        return render_part(part.kind, part.pages, look or _worker["look"])
     except Exception as error:
         logger.exception("Rendering documents %s–%s failed", part.first, part.first + part.size - 1)
         raise RenderingFailed(

@@ -2,6 +2,7 @@
 with the job's progress, and nothing handed out when a part fails (issue 14)."""
 
 import io
+import os
 import re
 
 import pytest
@@ -112,6 +113,18 @@ def test_a_failing_part_fails_the_whole_job_and_hands_out_nothing(
     job.refresh_from_db()
     assert job.is_failed and not job.result and job.finished_at
     assert "Documents 4–5 could not be rendered (the page does not fit). No file was saved" in job.error
+
+
+@pytest.mark.postgres_only
+def test_a_worker_process_that_dies_fails_the_job(final_edition, province_admin, settings, monkeypatch):  # noqa: F811
+    settings.DOCUMENT_PROCESSES = 2
+
+    def dying(kind, pages, look):
+        os._exit(9)  # as if killed (out of memory)
+
+    monkeypatch.setattr(printing, "render_part", dying)
+    job = run(final_edition, DocumentJob.Kind.CERTIFICATES, province_admin)
+    assert job.is_failed and not job.result and "stopped" in job.error
 
 
 def test_a_failing_part_in_one_process_fails_the_job_too(final_edition, province_admin, settings, monkeypatch):  # noqa: F811
