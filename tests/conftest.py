@@ -26,6 +26,7 @@ ENGINE_DEPENDENT = {
     "tests/assessments/domain/test_ranking.py": "ranking in SQL: database functions, a vendor branch, raw SQL",
     "tests/assessments/domain/test_totals.py": "sheet totals computed by the database",
     "tests/assessments/domain/test_maintained_totals.py": "totals kept by database triggers, read by the ranking SQL",
+    "tests/assessments/domain/test_replay.py": "history hashes computed by a database trigger; the replay's SQL",
     "tests/assessments/views/panel/test_lean_save.py": "the save's statements: a vendor branch, transaction control",
     "tests/assessments/domain/test_scoring.py": "row locks and version checks of score saving",
     "tests/assessments/views/panel/test_concurrent_saves.py": "concurrent saves: SQLite WAL, busy timeout, IMMEDIATE",

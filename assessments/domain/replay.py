@@ -171,7 +171,7 @@ def _replay_history(edition, names, outcome, progress):
                     indicator=indicator,
                     row=pk,
                     expected=str(expected_version),
-                    found=_text(version),
+                    found=str(version),
                 )
             )
         versions[indicator_id] = version or expected_version

@@ -17,5 +17,7 @@ def create_demo_awards(edition, by):
     workflow.publish(edition, by)
     # The replay publication starts would wait for the background worker: run here, the public verification
     # page says "matches" from the first visit.
-    replay.run_verification(replay.latest_verification(edition))
+    run = replay.latest_verification(edition)
+    if run.is_running:
+        replay.run_verification(run)
     return edition
