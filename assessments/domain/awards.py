@@ -296,7 +296,7 @@ def propose_awards(edition, rows=None):
             row = by_participant.get(award.participant_id) if award else None
             if award and row is None:
                 # A special award may go to an accepted participant without a final score.
-                row = ranking.FinalRow(award.participant, None, None, [], None, None, False, False)
+                row = ranking.FinalRow.unranked(award.participant)
             lines.append(ProposalLine(category, Status.CHOSEN if award else Status.EMPTY, row=row, award=award))
             continue
         holders = holders_of_place(rows, category.rank)

@@ -7,8 +7,8 @@ Everything heavy happens in SQL, in a fixed number of queries whatever the numbe
    (``ScoreSheet.weighted_total``, ``SheetAspectTotal``: ``domain.totals``); ``from_scores=True`` computes
    them from the raw scores instead (``with_totals``' formula), the reference both must agree with, and
    ``from_scores=HISTORY`` from the scores rebuilt from the history alone (``domain.replay``);
-2. per sheet (window functions): the participant's count/sum/mean and the row number by total, the
-   assessor's mean and population variance within the stage (for z-scores);
+2. per sheet: the assessor's mean and population variance within the stage (grouped, for z-scores), the
+   participant's count/sum/mean and the row number by total (window functions over one sort);
 3. per participant and stage (GROUP BY): count, mean, median, trimmed mean, mean z-score, spread;
 4. ranking (``RANK() OVER``): ties share a rank; nothing breaks a tie by id or name.
 
@@ -47,6 +47,7 @@ Choices (shown to users in the explanation page):
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 
 from django.contrib.auth import get_user_model
 from django.db import connection
@@ -77,6 +78,7 @@ from assessments.models import (
     Stage,
 )
 from assessments.queries.stages import stage_participants
+from districts.models import District, Regency
 
 TOTAL_FIELD = DecimalField(max_digits=12, decimal_places=4)
 OUTLIER_POINTS = 15
@@ -353,28 +355,33 @@ def _stats_ctes(stage_filter, aspect_name, aggregation, from_scores=False):
     # square roots over 36,000 sheets cost seconds, and SQLite would otherwise do integer arithmetic on
     # whole-number totals. Scores are compared after rounding to 4 places, far above float error.
     sheet_sql, params = _sheet_sql(counted_sheets(**stage_filter), indicator_filter, aspect_name, from_scores)
+    # The assessors' means and (population) variances, E[x²] − E[x]², are grouped in one pass and joined back
+    # (a handful of rows; totals of 0–100 in double precision keep the variance exact far beyond the 4
+    # places compared, and below the 1e-8 under which an assessor counts as giving equal totals). Only the
+    # participant's figures are windows, all over one sort of the sheets (by participant, then total).
+    # Windowing by assessor as well sorted the ~36,000 sheets of the national size twice more.
     sql = f"""{sheet_sql},
-    s1 AS (
-        SELECT s0.*,
-               COUNT(*) OVER (PARTITION BY stage_id, participant_id) AS n,
-               SUM(total) OVER (PARTITION BY stage_id, participant_id) AS p_sum,
-               AVG(total) OVER (PARTITION BY stage_id, participant_id) AS p_mean,
-               ROW_NUMBER() OVER (PARTITION BY stage_id, participant_id ORDER BY total) AS rn,
-               AVG(total) OVER (PARTITION BY stage_id, assessor_id) AS a_mean
-        FROM s0
+    a_stats AS (
+        SELECT stage_id, assessor_id, AVG(total) AS a_mean,
+               AVG(total * total) - AVG(total) * AVG(total) AS a_var
+        FROM s0 GROUP BY stage_id, assessor_id
     ),
-    s2 AS (
-        SELECT s1.*,
-               AVG((total - a_mean) * (total - a_mean)) OVER (PARTITION BY stage_id, assessor_id) AS a_var
-        FROM s1
+    s1 AS (
+        SELECT s0.*, a_stats.a_mean, a_stats.a_var,
+               COUNT(*) OVER by_participant AS n,
+               SUM(s0.total) OVER by_participant AS p_sum,
+               AVG(s0.total) OVER by_participant AS p_mean,
+               ROW_NUMBER() OVER (by_participant ORDER BY s0.total) AS rn
+        FROM s0 JOIN a_stats ON a_stats.stage_id = s0.stage_id AND a_stats.assessor_id = s0.assessor_id
+        WINDOW by_participant AS (PARTITION BY s0.stage_id, s0.participant_id)
     ),
     sheet_rows AS (
-        SELECT s2.*,
+        SELECT s1.*,
                CASE WHEN a_var > 0.00000001 THEN (total - a_mean) / SQRT(a_var) ELSE 0 END AS z,
                CASE WHEN n > 1 THEN (p_sum - total) / (n - 1) END AS loo_mean,
                CASE WHEN n >= 3 AND ABS(total - (p_sum - total) / (n - 1)) > {OUTLIER_POINTS}
                     THEN 1 ELSE 0 END AS outlier
-        FROM s2
+        FROM s1
     ),
     agg AS (
         SELECT stage_id, participant_id,
@@ -416,25 +423,109 @@ def _dec(value):
 # --- stage ranking ------------------------------------------------------------------------------
 
 
-@dataclass
-class StageRow:
+class _Figure:
+    """A figure of a ranking line, read from its database row as a 4-place Decimal when first asked for.
+
+    A national ranking has 7,285 lines and a page shows 50: converting every figure and building every
+    participant up front cost more than the query itself.
+    """
+
+    def __init__(self, column):
+        self.column = column
+
+    def __set_name__(self, owner, name):
+        self.name = name
+
+    def __get__(self, line, owner=None):
+        if line is None:
+            return self
+        value = _dec(line.row[self.column])
+        line.__dict__[self.name] = value  # kept: the next read is a plain attribute
+        return value
+
+
+# The participant's fields a ranking shows, selected with the ranking (``_PARTICIPANT_SQL``); other fields
+# are deferred (read from the database if ever asked for).
+_PARTICIPANT_FIELDS = {
+    Participant: ("id", "edition_id", "status", "district_id"),
+    District: ("code", "name", "regency_id"),
+    Regency: ("code", "name", "kind", "province_id"),
+}
+_PARTICIPANT_SQL = f"""
+    JOIN {Participant._meta.db_table} p_ ON p_.id = ranked.participant_id
+    JOIN {District._meta.db_table} d_ ON d_.code = p_.district_id
+    JOIN {Regency._meta.db_table} r_ ON r_.code = d_.regency_id"""  # noqa: S608 - table names from the models
+_PARTICIPANT_COLUMNS = ", ".join(
+    f"{alias}.{name} AS {alias}{name}"
+    for model, alias in ((Participant, "p_"), (District, "d_"), (Regency, "r_"))
+    for name in _PARTICIPANT_FIELDS[model]
+)
+
+
+def _participant(row):
+    """The participant of a ranking row, with its district and regency, built from the row (no query)."""
+
+    def build(model, alias):
+        # ``from_db`` takes the values in the model's field order.
+        names = [f.attname for f in model._meta.concrete_fields if f.attname in _PARTICIPANT_FIELDS[model]]
+        return model.from_db(connection.alias, names, [row[f"{alias}{name}"] for name in names])
+
+    participant, district = build(Participant, "p_"), build(District, "d_")
+    district.regency = build(Regency, "r_")
+    participant.district = district
+    return participant
+
+
+class _Line:
+    """A ranking line over its database row: ``participant`` and the figures are built when first read."""
+
+    def __init__(self, row):
+        self.row = row
+
+    @cached_property
+    def participant(self):
+        return _participant(self.row)
+
+    @property
+    def has_score(self):
+        return self.row["score"] is not None
+
+    @property
+    def rank(self):
+        return self.row["rank"] if self.has_score else None
+
+    @property
+    def shared(self):
+        """The rank is shared: a tie that survived every rule."""
+        return self.has_score and self.row["same_all"] > 1
+
+    @property
+    def tie_broken(self):
+        """An equal score, separated by the tie-break rules."""
+        return self.has_score and self.row["same_score"] > 1 and self.row["same_all"] == 1
+
+    aspect_score = _Figure("aspect_score")
+
+
+class StageRow(_Line):
     """One participant's line of a stage ranking."""
 
-    participant: Participant
-    rank: int | None
-    score: Decimal | None
-    n_sheets: int
-    mean: Decimal | None
-    median: Decimal | None
-    trimmed_mean: Decimal | None
-    z_mean: Decimal | None
-    std: Decimal | None
-    low: Decimal | None
-    high: Decimal | None
-    outliers: int
-    aspect_score: Decimal | None
-    shared: bool  # the rank is shared: a tie that survived every rule
-    tie_broken: bool  # equal score, separated by the tie-break aspect
+    score = _Figure("score")
+    mean = _Figure("mean")
+    median = _Figure("median")
+    trimmed_mean = _Figure("trimmed")
+    z_mean = _Figure("z_mean")
+    std = _Figure("std")
+    low = _Figure("low")
+    high = _Figure("high")
+
+    @property
+    def n_sheets(self):
+        return self.row["n_sheets"] or 0
+
+    @property
+    def outliers(self):
+        return int(self.row["outliers"] or 0)
 
     @property
     def spread(self):
@@ -443,16 +534,6 @@ class StageRow:
     @property
     def disagreement(self):
         return bool(self.outliers) or (self.spread is not None and self.spread > OUTLIER_POINTS)
-
-
-def _participants(ids):
-    # Only what a ranking shows: at the national size, loading every field cost a third of the time.
-    fields = ("id", "edition_id", "status", "district__code", "district__name", "district__regency__code")
-    return (
-        Participant.objects.select_related("district__regency")
-        .only(*fields, "district__regency__name", "district__regency__kind", "district__regency__province_id")
-        .in_bulk(ids)
-    )
 
 
 def previous_stage(stage):
@@ -482,14 +563,18 @@ def stage_ranking_sql(stage, from_scores=False):
                {"prev.score" if before else "CAST(NULL AS NUMERIC)"} AS previous_score
         FROM base LEFT JOIN stats ON stats.participant_id = base.id AND stats.stage_id = %s
         {previous_join}
+    ),
+    ranked AS (
+        SELECT scored.*,
+               RANK() OVER (ORDER BY CASE WHEN score IS NULL THEN 1 ELSE 0 END, score DESC,
+                            COALESCE(previous_score, -1) DESC, COALESCE(aspect_score, -1) DESC) AS rank,
+               COUNT(*) OVER (PARTITION BY score, previous_score, aspect_score) AS same_all,
+               COUNT(*) OVER (PARTITION BY score) AS same_score
+        FROM scored
     )
-    SELECT scored.*,
-           RANK() OVER (ORDER BY CASE WHEN score IS NULL THEN 1 ELSE 0 END, score DESC,
-                        COALESCE(previous_score, -1) DESC, COALESCE(aspect_score, -1) DESC) AS rank,
-           COUNT(*) OVER (PARTITION BY score, previous_score, aspect_score) AS same_all,
-           COUNT(*) OVER (PARTITION BY score) AS same_score
-    FROM scored
-    ORDER BY rank"""  # noqa: S608 - ORM-made SQL and fixed text; every value is a parameter
+    SELECT ranked.*, {_PARTICIPANT_COLUMNS}
+    FROM ranked{_PARTICIPANT_SQL}
+    ORDER BY ranked.rank"""  # noqa: S608 - ORM-made SQL and fixed text; every value is a parameter
     return sql, [*params, *base_params, stage.pk, *previous_params]
 
 
@@ -499,43 +584,39 @@ def stage_ranking(stage, from_scores=False):
     Participants without any counted sheet come last, without a rank. Read from the maintained sheet
     totals; ``from_scores`` computes them from the raw scores instead (the reference, same result).
     """
-    rows = _fetch(*stage_ranking_sql(stage, from_scores))
-    participants = _participants([r["participant_id"] for r in rows])
-    return [
-        StageRow(
-            participant=participants[r["participant_id"]],
-            rank=r["rank"] if r["score"] is not None else None,
-            score=_dec(r["score"]),
-            n_sheets=r["n_sheets"] or 0,
-            mean=_dec(r["mean"]),
-            median=_dec(r["median"]),
-            trimmed_mean=_dec(r["trimmed"]),
-            z_mean=_dec(r["z_mean"]),
-            std=_dec(r["std"]),
-            low=_dec(r["low"]),
-            high=_dec(r["high"]),
-            outliers=int(r["outliers"] or 0),
-            aspect_score=_dec(r["aspect_score"]),
-            shared=r["score"] is not None and r["same_all"] > 1,
-            tie_broken=r["score"] is not None and r["same_score"] > 1 and r["same_all"] == 1,
-        )
-        for r in rows
-    ]
+    return [StageRow(row) for row in _fetch(*stage_ranking_sql(stage, from_scores))]
 
 
 # --- final ranking ------------------------------------------------------------------------------
 
 
-@dataclass
-class FinalRow:
-    participant: Participant
-    rank: int | None
-    score: Decimal | None
-    stage_scores: list  # [(stage, score or None)] in stage order
-    last_stage_score: Decimal | None
-    aspect_score: Decimal | None
-    shared: bool
-    tie_broken: bool
+class FinalRow(_Line):
+    """One participant's line of the final ranking; ``stage_scores``: [(stage, score or None)] in stage order."""
+
+    score = _Figure("final")
+
+    def __init__(self, row, stages):
+        super().__init__(row)
+        self.stages = stages
+
+    @classmethod
+    def unranked(cls, participant):
+        """The line of a participant without a final score (a special award may go to one)."""
+        line = cls({"final": None, "aspect_score": None, "last_score": None}, [])
+        line.participant = participant
+        return line
+
+    @property
+    def has_score(self):
+        return self.row["final"] is not None
+
+    @cached_property
+    def stage_scores(self):
+        return [(stage, _dec(self.row[f"s_{i}"])) for i, stage in enumerate(self.stages)]
+
+    @cached_property
+    def last_stage_score(self):
+        return _dec(self.row["last_score"])
 
 
 def tie_break_stage(edition, stages):
@@ -562,7 +643,7 @@ def final_ranking(edition, from_scores=False):
     ctes, params = _stats_ctes({"stage__edition": edition}, edition.tie_break_aspect, edition.aggregation, from_scores)
     pivots = ", ".join(f"MAX(CASE WHEN stage_id = {int(s.pk)} THEN score END) AS s_{i}" for i, s in enumerate(stages))
     # Only the display order of those without a final score (no rank): furthest stage reached first.
-    unranked_order = ", ".join(f"COALESCE(s_{i}, -1) DESC" for i in reversed(range(len(stages))))
+    unranked_order = ", ".join(f"COALESCE(ranked.s_{i}, -1) DESC" for i in reversed(range(len(stages))))
     pivot_columns = ", ".join(f"pivot.s_{i}" for i in range(len(stages)))
     tb_sql = "CAST(NULL AS NUMERIC)"  # typed: PostgreSQL reads a bare NULL column of a CTE as text
     if tb_stage:
@@ -595,33 +676,20 @@ def final_ranking(edition, from_scores=False):
     scored AS (
         SELECT base.id AS participant_id, {pivot_columns}, pivot.aspect_score, {final_sql} AS final
         FROM base LEFT JOIN pivot ON pivot.participant_id = base.id
+    ),
+    ranked AS (
+        SELECT scored.*, {last} AS last_score,
+               RANK() OVER (ORDER BY CASE WHEN final IS NULL THEN 1 ELSE 0 END, final DESC,
+                            COALESCE({last}, -1) DESC, COALESCE({previous}, -1) DESC,
+                            COALESCE(aspect_score, -1) DESC) AS rank,
+               COUNT(*) OVER (PARTITION BY final, {last}, {previous}, aspect_score) AS same_all,
+               COUNT(*) OVER (PARTITION BY final) AS same_score
+        FROM scored
     )
-    SELECT scored.*,
-           RANK() OVER (ORDER BY CASE WHEN final IS NULL THEN 1 ELSE 0 END, final DESC,
-                        COALESCE({last}, -1) DESC, COALESCE({previous}, -1) DESC,
-                        COALESCE(aspect_score, -1) DESC) AS rank,
-           COUNT(*) OVER (PARTITION BY final, {last}, {previous}, aspect_score) AS same_all,
-           COUNT(*) OVER (PARTITION BY final) AS same_score
-    FROM scored
-    ORDER BY rank, {unranked_order}"""  # noqa: S608 - ORM-made SQL and fixed text; every value is a parameter
-    rows = _fetch(sql, [*params, *base_params])
-    participants = _participants([r["participant_id"] for r in rows])
-    result = []
-    for r in rows:  # one row per participant: only building the result, no arithmetic on scores
-        has_score = r["final"] is not None
-        result.append(
-            FinalRow(
-                participant=participants[r["participant_id"]],
-                rank=r["rank"] if has_score else None,
-                score=_dec(r["final"]),
-                stage_scores=[(s, _dec(r[f"s_{i}"])) for i, s in enumerate(stages)],
-                last_stage_score=_dec(r[last]),
-                aspect_score=_dec(r["aspect_score"]),
-                shared=has_score and r["same_all"] > 1,
-                tie_broken=has_score and r["same_score"] > 1 and r["same_all"] == 1,
-            )
-        )
-    return result
+    SELECT ranked.*, {_PARTICIPANT_COLUMNS}
+    FROM ranked{_PARTICIPANT_SQL}
+    ORDER BY ranked.rank, {unranked_order}"""  # noqa: S608 - ORM-made SQL and fixed text; every value is a parameter
+    return [FinalRow(row, stages) for row in _fetch(sql, [*params, *base_params])]
 
 
 # --- explanation --------------------------------------------------------------------------------
