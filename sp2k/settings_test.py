@@ -9,3 +9,5 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 # Background tasks run at once, inside the request or test that enqueues them.
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+# Document jobs render in the test's own process; the tests of the worker processes ask for two.
+DOCUMENT_PROCESSES = 1

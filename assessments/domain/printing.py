@@ -48,8 +48,10 @@ class Part:
 
 
 def processes():
-    """How many processes render documents at once (``DOCUMENT_PROCESSES``, default: the cores)."""
-    return max(1, int(getattr(settings, "DOCUMENT_PROCESSES", 0) or os.cpu_count() or 1))
+    """How many processes render documents at once (``DOCUMENT_PROCESSES``; 0: the cores this process may
+    run on, which a container may limit below the machine's)."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return max(1, int(getattr(settings, "DOCUMENT_PROCESSES", 0) or cores or 1))
 
 
 def parts_of(documents, chunk=None):
