@@ -264,6 +264,9 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="WARNING")},
+    # pyHanko logs a traceback for every signature it cannot trust, e.g. each stranger's PDF uploaded to the
+    # public verification page: the page says so already (the portal logs its own signing failures).
+    "loggers": {"pyhanko": {"level": "ERROR"}, "pyhanko_certvalidator": {"level": "ERROR"}},
 }
 
 # Background jobs (rendering many documents): stored in the database, run by `manage.py db_worker`.
