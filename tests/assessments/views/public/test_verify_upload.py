@@ -5,7 +5,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from assessments.domain import documents
+from assessments.domain import documents, jobs
+from assessments.models import Document, DocumentJob
 from sp2k.demo.evidence import minimal_pdf
 from tests.assessments.domain.test_documents import final_edition  # noqa: F401 - fixture
 from tests.assessments.domain.test_signing import flip_one_byte, signing_ca, signing_certificate, stored  # noqa: F401
@@ -103,3 +104,14 @@ def test_an_unknown_code_answers_404_to_an_upload(client):
     url = reverse("verify:document", args=["TIDAKADA"])
     response = client.post(url, {"pdf": SimpleUploadedFile("x.pdf", minimal_pdf(["x"]))})
     assert response.status_code == 404
+
+
+@pytest.mark.django_db
+def test_the_certificates_bundle_is_genuine_on_their_pages(client, signing_certificate, final_edition, province_admin):  # noqa: F811
+    job = jobs.run_job(
+        DocumentJob.objects.create(edition=final_edition, kind=DocumentJob.Kind.CERTIFICATES, created_by=province_admin)
+    )
+    certificate = Document.objects.filter(edition=final_edition, kind=Document.Kind.CERTIFICATE).first()
+    page = check(client, certificate, job.result.read())
+    assert GENUINE in page
+    assert "The file is the bundle of documents the portal printed that holds this one." in page
