@@ -8,9 +8,11 @@ sheet; a row added at the end changes the sheet's head hash, which the publicati
 
 The hash is computed by the database itself on every insert, whoever inserts (the score sheet's one-statement
 save, the Excel upload, the demo's bulk load, an import's COPY): on PostgreSQL a BEFORE INSERT trigger
-(built-in ``sha256()``), on SQLite an AFTER INSERT trigger calling ``change_hash`` registered on each
-connection (``register_sqlite_functions``, connected in ``AssessmentsConfig.ready``). The trigger also fills
-a missing ``version`` (the indicator's previous row's version + 1).
+(built-in ``sha256()``) that locks the sheet's row and takes the row's id under that lock (so concurrent
+writers of a sheet chain one after the other, in id order), on SQLite (one writer at a time) an AFTER INSERT
+trigger calling ``change_hash`` registered on each connection (``register_sqlite_functions``, connected in
+``AssessmentsConfig.ready``). The trigger also fills a missing ``version`` (the indicator's previous row's
+version + 1).
 
 The text hashed (UTF-8), fields joined by "|":
 ``sp2k-scorechange-v1|sheet|indicator|value|sha256(comment)|version|by|at|source|previous hash`` where value
@@ -29,22 +31,23 @@ SHEETS = ScoreSheet._meta.db_table
 
 # --- the triggers ---------------------------------------------------------------------------------
 
-_POSTGRESQL_FUNCTION = f"""
+_POSTGRESQL_FUNCTION = """
 CREATE OR REPLACE FUNCTION assessments_scorechange_chain() RETURNS trigger AS $$
 DECLARE
     previous text;
 BEGIN
-    -- One writer at a time per sheet, so that two inserts never chain to the same previous row.
-    PERFORM 1 FROM {SHEETS} WHERE id = NEW.sheet_id FOR NO KEY UPDATE;
+    -- One writer at a time per sheet, so that two inserts never chain to the same previous row; the row's id
+    -- is taken under that lock, so the sheet's rows in id order are the chain's order whoever writes.
+    PERFORM 1 FROM {sheets} WHERE id = NEW.sheet_id FOR NO KEY UPDATE;
+    NEW.id := nextval('{sequence}');
     IF NEW.version IS NULL THEN
-        SELECT COALESCE((SELECT c.version FROM {CHANGES} c
-                         WHERE c.sheet_id = NEW.sheet_id AND c.indicator_id = NEW.indicator_id AND c.id < NEW.id
+        SELECT COALESCE((SELECT c.version FROM {changes} c
+                         WHERE c.sheet_id = NEW.sheet_id AND c.indicator_id = NEW.indicator_id
                          ORDER BY c.id DESC LIMIT 1), 0) + 1 INTO NEW.version;
     END IF;
-    SELECT c.row_hash INTO previous FROM {CHANGES} c
-        WHERE c.sheet_id = NEW.sheet_id AND c.id < NEW.id ORDER BY c.id DESC LIMIT 1;
+    SELECT c.row_hash INTO previous FROM {changes} c WHERE c.sheet_id = NEW.sheet_id ORDER BY c.id DESC LIMIT 1;
     NEW.row_hash := encode(sha256(convert_to(concat_ws('|',
-        '{PREFIX}',
+        '{prefix}',
         NEW.sheet_id::text,
         NEW.indicator_id::text,
         COALESCE(CAST(NEW.new_value AS numeric(6, 2))::text, ''),
@@ -57,7 +60,10 @@ BEGIN
     ), 'UTF8')), 'hex');
     RETURN NEW;
 END;
-$$ LANGUAGE plpgsql"""  # noqa: S608 - table names from the models and fixed text
+$$ LANGUAGE plpgsql
+-- The lookups' plans are made once per session, maybe while the table is still empty (a first import):
+-- a sequential scan then would make a long import quadratic. The index (sheet, id) is always right here.
+SET enable_seqscan = off"""  # noqa: S608 - table names from the models and fixed text
 
 
 def _sqlite_previous(column, same_indicator=False):
@@ -79,8 +85,14 @@ END"""  # noqa: S608 - fixed text
 
 def install_triggers(connection):
     if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", [CHANGES])
+            sequence = cursor.fetchone()[0]
+        function = (
+            _POSTGRESQL_FUNCTION.replace("{sheets}", SHEETS).replace("{changes}", CHANGES).replace("{prefix}", PREFIX)
+        )
         statements = [
-            _POSTGRESQL_FUNCTION,
+            function.replace("{sequence}", sequence),
             f"DROP TRIGGER IF EXISTS assessments_scorechange_chain ON {CHANGES}",
             f"""CREATE TRIGGER assessments_scorechange_chain BEFORE INSERT ON {CHANGES}
                 FOR EACH ROW EXECUTE FUNCTION assessments_scorechange_chain()""",

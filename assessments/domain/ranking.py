@@ -487,6 +487,11 @@ class _Line:
         return _participant(self.row)
 
     @property
+    def participant_id(self):
+        """The participant's id without building it (the replay compares whole rankings by it)."""
+        return self.row["participant_id"] if "participant_id" in self.row else self.participant.pk
+
+    @property
     def has_score(self):
         return self.row["score"] is not None
 

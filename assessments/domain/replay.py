@@ -231,12 +231,15 @@ def _compare_scores(edition, names, outcome, latest):
     aspect_names = dict(
         Indicator.objects.filter(aspect__stage__edition=edition).values_list("aspect_id", "aspect__name").distinct()
     )
+    aspects_of = {}
+    for sheet_id, aspect_id in stored_aspects:
+        aspects_of.setdefault(sheet_id, set()).add(aspect_id)
     for sheet_id, (total, aspects) in reference.items():
         if _differs(total, stored_totals.get(sheet_id)):
             outcome.add(
                 names.of_sheet("sheet_total", sheet_id, expected=_text(total), found=_text(stored_totals.get(sheet_id)))
             )
-        for aspect_id in set(aspects) | {a for s, a in stored_aspects if s == sheet_id}:
+        for aspect_id in set(aspects) | aspects_of.get(sheet_id, set()):
             expected, expected_count = aspects.get(aspect_id, (Decimal(0), 0))
             found, found_count = stored_aspects.get((sheet_id, aspect_id), (Decimal(0), 0))
             if _differs(expected, found) or expected_count != found_count:
@@ -252,10 +255,10 @@ def _compare_scores(edition, names, outcome, latest):
 
 
 def _compare_rows(kind, stage_name, names, outcome, replayed, shown):
-    shown = {row.participant.pk: row for row in shown}
+    shown = {row.participant_id: row for row in shown}
     for row in replayed:
-        other = shown.pop(row.participant.pk, None)
-        name = names.participants.get(row.participant.pk, str(row.participant))
+        other = shown.pop(row.participant_id, None)
+        name = names.participants.get(row.participant_id, "")
         if other is None or other.rank != row.rank or _differs(row.score, other.score):
             outcome.add(
                 Difference(
@@ -297,8 +300,8 @@ def _compare_rankings(edition, names, outcome, progress):
     ):
         stage_scores[(result_id, stage_id)] = score
     for row in final:
-        result = published.pop(row.participant.pk, None)
-        name = names.participants.get(row.participant.pk, str(row.participant))
+        result = published.pop(row.participant_id, None)
+        name = names.participants.get(row.participant_id, "")
         if result is None or result.rank != row.rank or _differs(row.score, result.final_score):
             outcome.add(
                 Difference(

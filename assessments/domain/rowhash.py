@@ -13,7 +13,11 @@ SQLITE_FUNCTION = "sp2k_change_hash"
 def _value_text(value):
     if value is None:
         return ""
-    # SQLite hands a trigger 85.5 (a float) or 85 (an integer); the ORM hands Decimal("85.50").
+    if not value:
+        value = abs(value)  # PostgreSQL's numeric has no "-0.00"
+    if isinstance(value, Decimal) and value.as_tuple().exponent == -2:
+        return str(value)  # as the ORM reads a score ("85.50"): already the text hashed
+    # SQLite hands a trigger 85.5 (a float) or 85 (an integer).
     return format(Decimal(str(value)).quantize(TWO_PLACES), "f")
 
 
@@ -23,7 +27,13 @@ def _moment_text(at):
         at = datetime.fromisoformat(at)
     if at.tzinfo is None:
         at = at.replace(tzinfo=UTC)
-    return at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")
+    elif at.utcoffset():
+        at = at.astimezone(UTC)
+    # "YYYY-MM-DDTHH:MM:SS.ffffff" (isoformat, cheaper than strftime, without its "+00:00")
+    return at.isoformat(timespec="microseconds")[:26]
+
+
+EMPTY_COMMENT = hashlib.sha256(b"").hexdigest()
 
 
 def change_hash(sheet_id, indicator_id, value, comment, version, by_id, at, source, previous):
@@ -34,7 +44,7 @@ def change_hash(sheet_id, indicator_id, value, comment, version, by_id, at, sour
             str(int(sheet_id)),
             str(int(indicator_id)),
             _value_text(value),
-            hashlib.sha256((comment or "").encode()).hexdigest(),
+            hashlib.sha256(comment.encode()).hexdigest() if comment else EMPTY_COMMENT,
             "" if version is None else str(int(version)),
             str(int(by_id)),
             _moment_text(at),
