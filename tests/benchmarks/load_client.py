@@ -73,8 +73,9 @@ def _save_scores(job, deadline, rng, events, samples):
         if status == 200:
             known["accepted"] += 1
             known["last"] = hundredths
-        elif not isinstance(status, int):
-            # No answer: the server may still have saved it (as for a browser that lost its connection).
+        elif not isinstance(status, int) or status in (502, 504):
+            # No answer: the server may still have saved it (as for a browser that lost its connection; 502
+            # and 504 are a load balancer's words for a server that died or stalled with the request).
             known["unanswered"] += 1
         elif status not in samples:
             samples[status] = content[:300].decode("utf-8", "replace")
