@@ -12,6 +12,7 @@ from decimal import Decimal
 import pytest
 from django.core.management import call_command
 from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 from django.urls import reverse
 
 from assessments.domain import awards, chain, ranking, replay, scoring, workflow
@@ -316,3 +317,16 @@ def test_rows_of_another_indicator_stage_are_replayed_per_edition(published, mak
     ids = set(Indicator.objects.filter(aspect__stage__edition=published.edition).values_list("pk", flat=True))
     rows = ScoreChange.objects.filter(sheet__stage__edition=published.edition)
     assert set(rows.values_list("indicator_id", flat=True)) <= ids
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_gives_existing_history_rows_their_versions_and_hashes(published):
+    """History written before migration 0018 (no version, no hash) is filled by it, and the replay matches."""
+    executor = MigrationExecutor(connection)
+    executor.migrate([("assessments", "0017_sheet_totals")])
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(executor.loader.graph.leaf_nodes())
+    rows = ScoreChange.objects.filter(sheet__stage__edition=published.edition)
+    assert not rows.filter(row_hash="").exists() and not rows.filter(version__isnull=True).exists()
+    assert replay.verify(published.edition).matches
