@@ -23,6 +23,7 @@ from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
+from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 from django_tasks import task
@@ -146,6 +147,17 @@ class _Names:
         )
 
 
+def _raw_rows(queryset):
+    """The rows of a ``values_list`` queryset as the database driver gives them (SQLite: numbers as floats or
+    integers, moments as text; ``change_hash`` reads both), a chunk at a time (PostgreSQL: a server-side cursor).
+    The ORM's conversion of every value cost a third of the replay at the national size."""
+    sql, params = queryset.query.sql_with_params()
+    with connection.chunked_cursor() as cursor:
+        cursor.execute(sql, params)
+        while rows := cursor.fetchmany(CHUNK):
+            yield from rows
+
+
 def _replay_history(edition, names, outcome, progress):
     """Step 1: check every row's hash and version; returns ({(sheet, indicator): latest row}, {sheet: (head, rows)})."""
     rows = ScoreChange.objects.filter(sheet__stage__edition=edition).order_by("sheet_id", "pk")
@@ -154,21 +166,31 @@ def _replay_history(edition, names, outcome, progress):
     previous_hash, previous_sheet, versions = None, None, {}
     fields = ("pk", "sheet_id", "indicator_id", "new_value", "new_comment", "version", "by_id", "at", "source")
     fields += ("row_hash",)
-    for done, row in enumerate(rows.values_list(*fields).iterator(chunk_size=CHUNK), start=1):
+    for done, row in enumerate(_raw_rows(rows.values_list(*fields)), start=1):
         pk, sheet_id, indicator_id, value, comment, version, by_id, at, source, stored = row
         if sheet_id != previous_sheet:
             previous_hash, previous_sheet, versions = None, sheet_id, {}
         expected = change_hash(sheet_id, indicator_id, value, comment, version, by_id, at, source, previous_hash)
-        indicator = names.indicators.get(indicator_id, str(indicator_id))
         if expected != stored:
-            outcome.add(names.of_sheet("chain", sheet_id, indicator=indicator, row=pk, expected=expected, found=stored))
+            indicator = names.indicators.get(indicator_id, str(indicator_id))
+            # The hashes' first 16 characters say enough on a page (and in the command's lines).
+            outcome.add(
+                names.of_sheet(
+                    "chain",
+                    sheet_id,
+                    indicator=indicator,
+                    row=pk,
+                    expected=f"{expected[:16]}…",
+                    found=f"{stored[:16]}…",
+                )
+            )
         expected_version = versions.get(indicator_id, 0) + 1
         if version != expected_version:
             outcome.add(
                 names.of_sheet(
                     "version",
                     sheet_id,
-                    indicator=indicator,
+                    indicator=names.indicators.get(indicator_id, str(indicator_id)),
                     row=pk,
                     expected=str(expected_version),
                     found=str(version),
@@ -193,7 +215,7 @@ def _compare_scores(edition, names, outcome, latest):
     scores = Score.objects.filter(sheet__stage__edition=edition).values_list(
         "sheet_id", "indicator_id", "value", "comment", "version"
     )
-    for sheet_id, indicator_id, value, comment, version in scores.iterator(chunk_size=CHUNK):
+    for sheet_id, indicator_id, value, comment, version in _raw_rows(scores):
         key = (sheet_id, indicator_id)
         seen.add(key)
         indicator = names.indicators.get(indicator_id, str(indicator_id))
