@@ -449,10 +449,9 @@ def latest_verification(edition, published=False):
     """The edition's latest replay (finished or not); ``published``: the latest run on the published edition."""
     runs = ResultsVerification.objects.filter(edition=edition)
     if published:
-        runs = runs.filter(published=True, created_at__gte=_published_at(edition))
+        runs = runs.filter(published=True)
+        # Only the runs since the current publication (a withdrawn one's runs were of other results).
+        frozen_at = PublishedHistory.objects.filter(edition=edition).values_list("frozen_at", flat=True).first()
+        if frozen_at:
+            runs = runs.filter(created_at__gte=frozen_at)
     return runs.first()
-
-
-def _published_at(edition):
-    history = PublishedHistory.objects.filter(edition=edition).values_list("frozen_at", flat=True).first()
-    return history or timezone.now()

@@ -8,12 +8,16 @@ from django.conf import settings
 from django.db import migrations, models
 
 from assessments.domain import chain
+from assessments.models import Edition
 
 
 def install(apps, schema_editor):
     # Existing rows get their version and hash first, then every later insert gets them from the trigger.
     chain.fill_hashes(schema_editor.connection)
     chain.install_triggers(schema_editor.connection)
+    # Editions published before: their heads as they stand now (the best there is to compare later changes with).
+    for edition in Edition.objects.filter(state__in=Edition.PUBLISHED_STATES):
+        chain.freeze_heads(edition)
 
 
 def remove(apps, schema_editor):
