@@ -10,12 +10,14 @@ process. Workers are forked: they start with the parent's imported code and comp
 keep their fonts (WeasyPrint's FontConfiguration) from one part to the next.
 """
 
+import ctypes
 import gc
 import io
 import logging
 import math
 import multiprocessing
 import os
+import signal
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
@@ -31,6 +33,7 @@ from assessments.models import Document
 logger = logging.getLogger(__name__)
 
 CHUNK = 50  # certificates per part at most (the progress bar moves after each part)
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
 
 class RenderingFailed(Exception):
@@ -93,7 +96,7 @@ def render_parts(parts, look, progress=None):
         return results
     load_templates()  # once, here: every worker inherits them
     executor = ProcessPoolExecutor(
-        count, mp_context=multiprocessing.get_context("fork"), initializer=_start_worker, initargs=(look,)
+        count, mp_context=multiprocessing.get_context("fork"), initializer=_start_worker, initargs=(look, os.getpid())
     )
     with executor:
         # The workers are forked at the first submit. The parent's objects are frozen meanwhile: the
@@ -141,14 +144,18 @@ def _no_database(*args, **kwargs):
     raise RuntimeError("Document workers render from the facts they are given; they never query the database.")
 
 
-def _start_worker(look):
-    """In each new worker: keep the edition's look, and put the database connections inherited from the
-    parent aside, untouched; any query raises instead.
+def _start_worker(look, parent):
+    """In each new worker: die with the parent, keep the edition's look, and put the database connections
+    inherited from the parent aside, untouched; any query raises instead.
+
+    A worker must not outlive its parent (a job's process killed mid-job): it would hold the parent's
+    database connection open, and with it the job's lock that tells the job page the job is abandoned.
 
     The parent keeps its connection open while the workers run: it may be inside a transaction (a test,
     an immediate task) and it holds the running job's advisory lock (jobs.run_job). A worker never sends
     a byte on it: it keeps the inherited connection referenced, so it is never closed (closing sends the
     server a goodbye that would end the parent's session), and workers end without running finalizers."""
+    _die_with(parent)
     _worker["look"] = look
     for connection in connections.all(initialized_only=True):
         _worker["inherited"].append(connection.connection)
@@ -156,6 +163,16 @@ def _start_worker(look):
         connection.connect = _no_database
     gc.freeze()
     load_fonts()
+
+
+def _die_with(parent):
+    """Ask Linux to kill this process when its parent dies (prctl PR_SET_PDEATHSIG); if the parent is
+    already gone, stop now."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    if hasattr(libc, "prctl"):
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:
+        os._exit(1)
 
 
 def _render_checked(part, look):

@@ -2,11 +2,15 @@
 with the job's progress, and nothing handed out when a part fails (issue 14)."""
 
 import io
+import multiprocessing
 import os
 import re
+import signal
+import time
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import override_settings
 from pypdf import PdfReader
 
 from assessments.domain import documents, jobs, printing
@@ -125,6 +129,53 @@ def test_a_worker_process_that_dies_fails_the_job(final_edition, province_admin,
     monkeypatch.setattr(printing, "render_part", dying)
     job = run(final_edition, DocumentJob.Kind.CERTIFICATES, province_admin)
     assert job.is_failed and not job.result and "stopped" in job.error
+
+
+def _render_with_sleeping_workers(pids, ready):
+    """In a forked job process: workers that note their pid and sleep instead of rendering."""
+
+    def sleeping(kind, pages, look):
+        with open(pids, "a") as handle:
+            handle.write(f"{os.getpid()}\n")
+        ready.set()
+        time.sleep(60)
+
+    printing.render_part = sleeping
+    with override_settings(DOCUMENT_PROCESSES=2):
+        part = printing.Part(kind=Document.Kind.RECAP, pages=(({}, "c", 1),), first=1, size=1)
+        printing.render_parts([part, part], look={})
+
+
+def test_the_workers_die_with_the_job_process(tmp_path):
+    """A job's process killed mid-job (machine trouble, a restart) leaves no worker rendering on, holding
+    its database connection and so the job's lock."""
+    pids = tmp_path / "pids"
+    context = multiprocessing.get_context("fork")
+    ready = context.Event()
+    job = context.Process(target=_render_with_sleeping_workers, args=(str(pids), ready))
+    job.start()
+    assert ready.wait(30)
+    time.sleep(0.5)
+    workers = [int(pid) for pid in pids.read_text().split()]
+    assert workers
+    os.kill(job.pid, signal.SIGKILL)
+    job.join(10)
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and any(_alive(pid) for pid in workers):
+        time.sleep(0.1)
+    assert not any(_alive(pid) for pid in workers)
+
+
+def _alive(pid):
+    try:
+        os.waitpid(pid, os.WNOHANG)  # not our child: raises; a zombie of ours would be reaped
+    except ChildProcessError:
+        pass
+    try:
+        with open(f"/proc/{pid}/status") as handle:
+            return "State:\tZ" not in handle.read()
+    except FileNotFoundError:
+        return False
 
 
 def test_a_failing_part_in_one_process_fails_the_job_too(final_edition, province_admin, settings, monkeypatch):  # noqa: F811
