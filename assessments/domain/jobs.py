@@ -133,7 +133,7 @@ def all_certificates_pdf(edition, by, progress=None):
     if progress:
         progress(0, len(documents))
     # Rendering happens outside any transaction so that each progress step is seen by the polling page.
-    return printing.merge(printing.render_parts(printing.parts_of(documents), look, progress))
+    return printing.render_merged(printing.parts_of(documents), look, progress)
 
 
 def _issue_certificates(edition, by):

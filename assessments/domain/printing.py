@@ -82,17 +82,36 @@ def parts_of(documents, chunk=None):
     ]
 
 
-def render_parts(parts, look, progress=None):
-    """Each part's PDF, in order. ``progress(done)`` is called with the number of documents rendered
-    so far as parts finish. Any part failing raises ``RenderingFailed`` (the others are abandoned)."""
+def render_merged(parts, look, progress=None):
+    """One PDF of every part's pages in order (pypdf). Each part is appended as soon as the parts before
+    it are in, while the others still render: at the end only the writing is left."""
+    if len(parts) == 1:
+        return render_parts(parts, look, progress)[0]
+    merger = _Merger()
+    render_parts(parts, look, progress, each=merger.add)
+    return merger.pdf()
+
+
+def render_parts(parts, look, progress=None, each=None):
+    """Each part's PDF, in order; or, with ``each``, ``each(index, pdf)`` as parts finish (nothing kept).
+    ``progress(done)`` is called with the number of documents rendered so far as parts finish. Any part
+    failing raises ``RenderingFailed`` (the others are abandoned)."""
     count = min(processes(), len(parts))
     results, done = [None] * len(parts), 0
+
+    def finished(index, pdf):
+        nonlocal done
+        if each:
+            each(index, pdf)
+        else:
+            results[index] = pdf
+        done += parts[index].size
+        if progress:
+            progress(done)
+
     if count <= 1:
         for index, part in enumerate(parts):
-            results[index] = _render_checked(part, look)
-            done += part.size
-            if progress:
-                progress(done)
+            finished(index, _render_checked(part, look))
         return results
     load_templates()  # once, here: every worker inherits them
     executor = ProcessPoolExecutor(
@@ -109,11 +128,7 @@ def render_parts(parts, look, progress=None):
             gc.unfreeze()
         try:
             for future in as_completed(futures):
-                index = futures[future]
-                results[index] = future.result()
-                done += parts[index].size
-                if progress:
-                    progress(done)
+                finished(futures[future], future.result())
         except BrokenProcessPool:
             raise RenderingFailed(
                 _("A process rendering the documents stopped (out of memory?). No file was saved; try again.")
@@ -123,16 +138,23 @@ def render_parts(parts, look, progress=None):
     return results
 
 
-def merge(pdfs):
-    """One PDF of the parts' pages, in order (pypdf), as bytes: written once, by the caller."""
-    if len(pdfs) == 1:
-        return pdfs[0]
-    writer = PdfWriter()
-    for pdf in pdfs:
-        writer.append(io.BytesIO(pdf))
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
+class _Merger:
+    """The parts' pages appended in order, whatever order the parts arrive in."""
+
+    def __init__(self):
+        self.writer, self.waiting, self.next = PdfWriter(), {}, 0
+
+    def add(self, index, pdf):
+        self.waiting[index] = pdf
+        while self.next in self.waiting:
+            self.writer.append(io.BytesIO(self.waiting.pop(self.next)))
+            self.next += 1
+
+    def pdf(self):
+        """The merged PDF as bytes (saved once, by the caller, never half-written)."""
+        out = io.BytesIO()
+        self.writer.write(out)
+        return out.getvalue()
 
 
 # --- the workers ----------------------------------------------------------------------------------
