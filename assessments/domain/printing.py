@@ -3,7 +3,8 @@
 The parent process reads everything from the database (the documents' facts, codes and versions, the
 edition's look); the pages are rendered in parts (a chunk of certificates, or one recap) by a pool of
 worker processes that only turn facts into PDFs (Django templates and WeasyPrint) and never touch the
-database. The parent saves the progress as parts finish and merges the parts in order with pypdf.
+database. The parent saves the progress as parts finish and appends them in order to one PDF (pypdf)
+while the others still render. A part that fails (or a worker that dies) fails the whole job.
 
 ``DOCUMENT_PROCESSES`` sets the pool's size (default: the machine's cores); 1 renders in the calling
 process. Workers are forked: they start with the parent's imported code and compiled templates, and
@@ -57,7 +58,7 @@ def processes():
     return max(1, int(getattr(settings, "DOCUMENT_PROCESSES", 0) or cores or 1))
 
 
-def parts_of(documents, chunk=None):
+def parts_of(documents):
     """The documents split into parts: certificates in chunks of at most ``CHUNK`` (one HTML text renders
     many pages), every other kind one document per part. Certificates make a multiple of the processes'
     count of equal chunks, so that the processes finish together (666 on 2: 14 chunks of 48)."""
@@ -66,8 +67,6 @@ def parts_of(documents, chunk=None):
     kind = documents[0].kind
     if kind != Document.Kind.CERTIFICATE:
         size = 1
-    elif chunk:
-        size = chunk
     else:
         count = processes() * math.ceil(len(documents) / (processes() * CHUNK))
         size = math.ceil(len(documents) / count)
