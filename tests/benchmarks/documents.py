@@ -88,7 +88,8 @@ def documents_rendering(ctx):
     started = time.perf_counter()
     decree = documents.issue_decree(edition, admin)
     ctx.report("decree, 30-row annex: facts + issue + render (first)", time.perf_counter() - started, "s")
-    pages = len(PdfReader(decree.file.path).pages)
+    with decree.file.open("rb") as stored:  # through the storage: S3 has no local path
+        pages = len(PdfReader(stored).pages)
     # The same in a process that has rendered before (fonts, templates and images loaded): a new version.
     Decree.objects.filter(edition=edition).update(number="188/967/KPTS/013/2022")
     edition = Edition.objects.get(pk=edition.pk)
