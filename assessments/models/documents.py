@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from assessments.models.editions import Edition, Stage
 from assessments.models.participation import Participant
+from assessments.models.runs import BackgroundRun
 
 
 def _document_file_path(instance, filename):
@@ -172,24 +173,15 @@ class Document(models.Model):
         return self.status == self.Status.WITHDRAWN
 
 
-class DocumentJob(models.Model):
+class DocumentJob(BackgroundRun):
     """A background job rendering many documents at once (all certificates, all recaps), with its progress."""
 
     class Kind(models.TextChoices):
         CERTIFICATES = "certificates", _("All award certificates")
         RECAPS = "recaps", _("All score recaps")
 
-    class Status(models.TextChoices):
-        QUEUED = "queued", _("Waiting")
-        RUNNING = "running", _("Running")
-        DONE = "done", _("Done")
-        FAILED = "failed", _("Failed")
-
     edition = models.ForeignKey(Edition, models.CASCADE, related_name="document_jobs", verbose_name=_("edition"))
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
-    total = models.PositiveIntegerField(_("total"), default=0)
-    done = models.PositiveIntegerField(_("done"), default=0)
     error = models.TextField(_("error"), blank=True)
     result = models.FileField(_("result"), upload_to=_document_file_path, max_length=200, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+")
@@ -203,22 +195,3 @@ class DocumentJob(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} ({self.get_status_display()})"
-
-    @property
-    def is_running(self):
-        """Waiting or running: the job's page keeps polling it."""
-        return self.status in (self.Status.QUEUED, self.Status.RUNNING)
-
-    @property
-    def is_done(self):
-        return self.status == self.Status.DONE
-
-    @property
-    def is_failed(self):
-        return self.status == self.Status.FAILED
-
-    @property
-    def percent(self):
-        if self.is_done:
-            return 100
-        return int(self.done * 100 / self.total) if self.total else 0

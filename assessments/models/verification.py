@@ -5,6 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from assessments.models.editions import Edition
+from assessments.models.runs import BackgroundRun
 from assessments.models.sheets import ScoreSheet
 
 
@@ -30,20 +31,11 @@ class PublishedSheetHead(models.Model):
         constraints = [models.UniqueConstraint(fields=["history", "sheet"], name="published_sheet_head_unique")]
 
 
-class ResultsVerification(models.Model):
+class ResultsVerification(BackgroundRun):
     """One replay of an edition's results from the score history (``domain.replay``), run by the background
     worker with its progress; its outcome and differences are kept for the province's and the public page."""
 
-    class Status(models.TextChoices):
-        QUEUED = "queued", _("Waiting")
-        RUNNING = "running", _("Running")
-        DONE = "done", _("Done")
-        FAILED = "failed", _("Failed")
-
     edition = models.ForeignKey(Edition, models.CASCADE, related_name="verifications")
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
-    total = models.PositiveIntegerField(default=0)
-    done = models.PositiveIntegerField(default=0)
     matches = models.BooleanField(null=True, help_text="Empty until the replay has finished.")
     differences = models.JSONField(default=list, blank=True, help_text="The first differences found (at most 500).")
     difference_count = models.PositiveIntegerField(default=0)
@@ -59,19 +51,3 @@ class ResultsVerification(models.Model):
         ordering = ["-created_at", "-pk"]
         verbose_name = _("results verification")
         verbose_name_plural = _("results verifications")
-
-    @property
-    def is_running(self):
-        return self.status in (self.Status.QUEUED, self.Status.RUNNING)
-
-    @property
-    def is_done(self):
-        return self.status == self.Status.DONE
-
-    @property
-    def is_failed(self):
-        return self.status == self.Status.FAILED
-
-    @property
-    def percent(self):
-        return int(100 * self.done / self.total) if self.total else 0
