@@ -259,15 +259,20 @@ def sheets_for_saving(indicator_pk=None):
     ).annotate(stage_advanced=Exists(advanced))
     if indicator_pk is None:
         return sheets
-    indicator = Indicator.objects.filter(pk=indicator_pk, aspect__stage_id=OuterRef("stage_id"))
+    # Subqueries of one row each: without ``order_by()`` each would join and sort by the models' default
+    # ordering (edition, stage, aspect), which made planning this statement take longer than running it.
+    indicator = Indicator.objects.filter(pk=indicator_pk, aspect__stage_id=OuterRef("stage_id")).order_by()
     levels = (
         RubricLevel.objects.filter(indicator_id=indicator_pk)
         .values("indicator_id")
         .annotate(values=_LevelList("value"))
         .values("values")
+        .order_by()
     )
-    files = current_files().filter(participant_id=OuterRef("participant_id"), indicator_id=indicator_pk)
-    point_value = Indicator.objects.filter(pk=indicator_pk).annotate(one=weighted(Value(Decimal(1)))).values("one")
+    files = current_files().filter(participant_id=OuterRef("participant_id"), indicator_id=indicator_pk).order_by()
+    point_value = (
+        Indicator.objects.filter(pk=indicator_pk).annotate(one=weighted(Value(Decimal(1)))).values("one").order_by()
+    )
     return sheets.annotate(
         current=FilteredRelation("scores", condition=Q(scores__indicator_id=indicator_pk)),
         current_pk=F("current__pk"),
