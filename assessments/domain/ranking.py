@@ -489,7 +489,7 @@ class _Line:
     @property
     def participant_id(self):
         """The participant's id without building it (the replay compares whole rankings by it)."""
-        return self.row["participant_id"] if "participant_id" in self.row else self.participant.pk
+        return self.row["participant_id"]
 
     @property
     def has_score(self):
@@ -607,7 +607,7 @@ class FinalRow(_Line):
     @classmethod
     def unranked(cls, participant):
         """The line of a participant without a final score (a special award may go to one)."""
-        line = cls({"final": None, "aspect_score": None, "last_score": None}, [])
+        line = cls({"participant_id": participant.pk, "final": None, "aspect_score": None, "last_score": None}, [])
         line.participant = participant
         return line
 
@@ -765,6 +765,15 @@ METHOD_NOTES = {
 }
 
 
+def final_score_note(edition):
+    """How the edition's final score is made, in a sentence for the reader."""
+    if edition.final_score == Edition.FinalScore.LAST_STAGE:
+        return _("The final score is the score of the last stage only.")
+    return _(
+        "The final score is the sum of each stage's score times the stage's weight; a stage without a score counts 0."
+    )
+
+
 def explain(participant):
     """How the participant's scores were made: every stage's sheets, aspects and combination, and the final.
 
@@ -822,13 +831,6 @@ def explain(participant):
                 item.contribution = (Decimal(stage.weight) / 100 * item.score).quantize(PLACES)
         explained.append(item)
 
-    if edition.final_score == Edition.FinalScore.LAST_STAGE:
-        final_note = _("The final score is the score of the last stage only.")
-    else:
-        final_note = _(
-            "The final score is the sum of each stage's score times the stage's weight; "
-            "a stage without a score counts 0."
-        )
     return Explanation(
         participant=participant,
         edition=edition,
@@ -836,5 +838,5 @@ def explain(participant):
         final=final,
         method=Edition.Aggregation(edition.aggregation).label,
         method_note=METHOD_NOTES[edition.aggregation],
-        final_note=final_note,
+        final_note=final_score_note(edition),
     )

@@ -29,7 +29,6 @@ def edition_rules(edition):
         .order_by("order")
         .prefetch_related(Prefetch("aspects", queryset=aspects, to_attr="aspect_list"))
     )
-    weighted = edition.final_score == Edition.FinalScore.WEIGHTED_STAGES
     tie_breaks = [_("the last stage's score")]
     if edition.tie_break_previous_stage:
         tie_breaks.append(_("the previous stage's score"))
@@ -39,14 +38,7 @@ def edition_rules(edition):
         aggregation=edition.get_aggregation_display(),
         aggregation_note=str(ranking.METHOD_NOTES[edition.aggregation]),
         final_score=edition.get_final_score_display(),
-        final_note=(
-            _(
-                "The final score is the sum of each stage's score times the stage's weight; "
-                "a stage without a score counts 0."
-            )
-            if weighted
-            else _("The final score is the score of the last stage only.")
-        ),
+        final_note=str(ranking.final_score_note(edition)),
         stages=stages,
         tie_breaks=tie_breaks,
     )
