@@ -9,6 +9,7 @@ never stored.
 
 from dataclasses import dataclass, field
 
+from django.core.cache import cache
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -18,6 +19,8 @@ from assessments.models import Document, DocumentJob
 
 # A document, or a bundle of every certificate of an edition (666 certificates: about 2.6 MB), with room to spare.
 MAX_UPLOAD_BYTES = 25 * 1024 * 1024
+
+STORED_SIGNATURE_SECONDS = 24 * 3600
 
 BUNDLE_KINDS = {Document.Kind.CERTIFICATE: DocumentJob.Kind.CERTIFICATES, Document.Kind.RECAP: DocumentJob.Kind.RECAPS}
 
@@ -39,7 +42,7 @@ def _same_bytes(stored, data, size):
         if stored.size != size:
             return False
         with stored.open("rb") as handle:
-            return signing.digest(handle.read()) == signing.digest(data)
+            return handle.read() == data
     except OSError:
         return False
 
@@ -96,14 +99,26 @@ def signature_lines(result):
 
 
 def stored_signature(document):
-    """The signatures of the document's stored file (``signing.PdfCheck``), or None when it has no file yet."""
+    """The signatures of the document's stored file (``signing.PdfCheck``), or None when it has no file yet.
+
+    Checked once per stored file and set of trust roots, then kept in the cache: the page a QR code opens is
+    the portal's most visited, a stored file never changes, and reading it from the storage and validating
+    it cost tens of milliseconds a visit.
+    """
     if not document.file:
         return None
-    try:
-        with document.file.open("rb") as handle:
-            return signing.check(handle.read())
-    except OSError:
-        return None
+    key = (
+        f"sp2k:stored-signature:{document.pk}:{signing.digest(document.file.name.encode())}:{signing.state().trust_key}"
+    )
+    checked = cache.get(key)
+    if checked is None:
+        try:
+            with document.file.open("rb") as handle:
+                checked = signing.check(handle.read())
+        except OSError:
+            return None
+        cache.set(key, checked, STORED_SIGNATURE_SECONDS)
+    return checked
 
 
 def check_upload(document, data):

@@ -58,6 +58,11 @@ class SignerState:
     def ready(self):
         return self.signer is not None
 
+    @property
+    def trust_key(self):
+        """A fingerprint of the trust roots: a signature checked against other roots must be checked again."""
+        return digest(b"".join(root.dump() for root in self.trust_roots))
+
 
 def _settings():
     path = getattr(settings, "SIGNING_PKCS12_PATH", "") or ""
