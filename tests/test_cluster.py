@@ -84,4 +84,7 @@ def test_an_app_server_killed_during_50_users_saving_loses_and_doubles_nothing(c
     assert facts["served_by_after"] == ["app2"]
     # Only requests in flight at the kill fail (the balancer's 502, a dropped connection: the client does not
     # know whether they were saved, and the check above counts them so), none before it, none later.
-    assert all(-0.2 < moment < 2 for moment, _status in facts["failures_from_kill"]), facts["failures_from_kill"]
+    # A save that got no answer is sent again with the same value, as the sheet does: no conflict (409) later.
+    failures = facts["failures_from_kill"]
+    outside = [(moment, status) for moment, status in failures if not -0.2 < moment < 2]
+    assert not outside, f"{len(outside)} of {len(failures)} failures away from the kill: {outside[:5]}"

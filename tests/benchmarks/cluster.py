@@ -85,7 +85,7 @@ def cluster(ctx):
             f"{len(kill['failures_from_kill'])} / {kill['answered_after_kill']}",
         )
         ctx.report(
-            "  saves answered 200 / history rows / saved without an answer (all runs)",
+            "  saves answered 200 / history rows / saved but left without an answer at the end (all runs)",
             f"{verdict['accepted']} / {verdict['history_rows']} / {verdict['saved_unanswered']}",
         )
         ctx.report("  lost / doubled", f"{verdict['lost']} / {verdict['doubled']}")

@@ -269,11 +269,11 @@ def _check(harness, ctx, label):
     ctx.report(f"{label}: saves answered 200 / history rows", f"{result['accepted']} / {result['history_rows']}")
     if result["unanswered"]:
         ctx.report(
-            f"{label}: requests without an answer (client gave up) / saved anyway",
+            f"{label}: saves left without an answer at the end (each is sent again until answered) / saved anyway",
             f"{result['unanswered']} / {result['saved_unanswered']}",
         )
     ctx.report(
-        f"{label}: lost / doubled / without an answer / wrong final value",
+        f"{label}: lost / doubled / rows no client sent / wrong final value",
         f"{result['lost']} / {result['doubled']} / {result['unexpected_rows']} / {result['wrong_final_value']}",
     )
     ctx.report(

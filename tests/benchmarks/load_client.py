@@ -43,14 +43,21 @@ def _save_scores(job, deadline, rng, events, samples):
     csrf = "".join(rng.choices("abcdefghijklmnopqrstuvwxyz0123456789", k=32))
     headers = _headers(session, csrf)
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=CLIENT_TIMEOUT)
+    # (indicator, value, tries) of a save that got no answer: sent again first, as the offline sheet does.
+    unanswered = None
     while time.monotonic() < deadline:
-        indicator, low, high = rng.choice(indicators)
-        key = f"{sheet}:{indicator}"
-        known = state.setdefault(key, {"version": 0, "last": None, "accepted": 0, "unanswered": 0})
-        low, high = int(Decimal(low) * 100), int(Decimal(high) * 100)
-        hundredths = rng.randint(low, high)
-        if hundredths == known["last"]:
-            hundredths = low if hundredths != low else high
+        if unanswered:
+            indicator, hundredths, tries = unanswered
+            key = f"{sheet}:{indicator}"
+            known = state[key]
+        else:
+            indicator, low, high = rng.choice(indicators)
+            key = f"{sheet}:{indicator}"
+            known = state.setdefault(key, {"version": 0, "last": None, "accepted": 0, "unanswered": 0})
+            low, high = int(Decimal(low) * 100), int(Decimal(high) * 100)
+            hundredths, tries = rng.randint(low, high), 0
+            if hundredths == known["last"]:
+                hundredths = low if hundredths != low else high
         body = urlencode({"value": _value_text(hundredths), "comment": "", "version": known["version"]})
         started = time.monotonic()
         try:
@@ -70,13 +77,20 @@ def _save_scores(job, deadline, rng, events, samples):
             match = VERSION.search(content)
             if match:
                 known["version"] = int(match.group(2))
+        unanswered = None
         if status == 200:
             known["accepted"] += 1
             known["last"] = hundredths
+            # Settled: whether an earlier try landed or not, the value is now stored once (an equal value
+            # sent again is no second change), so those tries no longer count as unanswered.
+            known["unanswered"] -= tries
         elif not isinstance(status, int) or status in (502, 504):
             # No answer: the server may still have saved it (as for a browser that lost its connection; 502
-            # and 504 are a load balancer's words for a server that died or stalled with the request).
+            # and 504 are a load balancer's words for a server that died or stalled with the request). The
+            # same value goes again with the same version, as the offline sheet sends it: if the first one
+            # landed, the server answers 200 without a second change; otherwise this one is the change.
             known["unanswered"] += 1
+            unanswered = (indicator, hundredths, tries + 1)
         elif status not in samples:
             samples[status] = content[:300].decode("utf-8", "replace")
     conn.close()
