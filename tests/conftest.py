@@ -28,6 +28,7 @@ ENGINE_DEPENDENT = {
     "tests/assessments/domain/test_maintained_totals.py": "totals kept by database triggers, read by the ranking SQL",
     "tests/assessments/domain/test_replay.py": "history hashes computed by a database trigger; the replay's SQL",
     "tests/assessments/views/panel/test_lean_save.py": "the save's statements: a vendor branch, transaction control",
+    "tests/sp2k/test_compiled_queries.py": "a compiled statement: PREPARE on PostgreSQL, the kept SQL on SQLite",
     "tests/assessments/domain/test_scoring.py": "row locks and version checks of score saving",
     "tests/assessments/views/panel/test_concurrent_saves.py": "concurrent saves: SQLite WAL, busy timeout, IMMEDIATE",
     "tests/assessments/domain/test_advancing.py": "top N taken from the SQL ranking, under a lock",

@@ -46,6 +46,9 @@ from assessments.models import (
     StageAdvance,
     StageEntry,
 )
+from assessments.queries.lookups import visible_to
+from sp2k.accounts.models import Role, User
+from sp2k.compiled_queries import CompiledQuery
 
 TWO_PLACES = Decimal("0.01")
 
@@ -292,6 +295,26 @@ def sheets_for_saving(indicator_pk=None):
         indicator_has_evidence=Exists(files),
         indicator_point_value=Subquery(point_value[:1], output_field=TOTAL_FIELD),
     )
+
+
+# The sheet of an assessor's save, compiled once (and prepared once per database connection): the statement
+# of ``sheets_for_saving`` with the tenant filter took longer to build and plan than to run.
+_ASSESSORS_SHEET_FOR_SAVING = CompiledQuery(
+    "assessors_sheet_for_saving",
+    lambda assessor_pk, sheet_pk, indicator_pk: visible_to(
+        User(pk=assessor_pk, role=Role.ASSESSOR), sheets_for_saving(indicator_pk)
+    ).filter(pk=sheet_pk),
+)
+
+
+def sheet_for_saving(user, sheet_pk, indicator_pk):
+    """The sheet ``sheet_pk`` of ``sheets_for_saving(indicator_pk)`` if ``user`` may see its edition (the tenant
+    lookup, ``visible_to``), else None. Assessors, the ones who save, get it through the compiled statement."""
+    if user.is_authenticated and user.role == Role.ASSESSOR and not user.is_superuser:
+        rows = _ASSESSORS_SHEET_FOR_SAVING.all(user.pk, sheet_pk, indicator_pk)
+    else:
+        rows = list(visible_to(user, sheets_for_saving(indicator_pk)).filter(pk=sheet_pk))
+    return rows[0] if rows else None
 
 
 def saving_indicator(sheet):

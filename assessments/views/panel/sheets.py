@@ -140,7 +140,10 @@ class ScoreSaveView(SheetMixin, PermissionRequiredMixin, View):
     def sheet(self):
         # Locked, with its conflict flags and the stored score: the permission check, the rules and the save
         # all read this one row (ATOMIC_REQUESTS: the lock holds until the answer is sent).
-        return self.find(scoring.sheets_for_saving(self.kwargs["indicator_pk"]), pk=self.kwargs["sheet_pk"])
+        sheet = scoring.sheet_for_saving(self.request.user, self.kwargs["sheet_pk"], self.kwargs["indicator_pk"])
+        if sheet is None:
+            raise Http404
+        return sheet
 
     def post(self, request, *args, **kwargs):
         indicator = scoring.saving_indicator(self.sheet)
