@@ -360,24 +360,34 @@ def _stats_ctes(stage_filter, aspect_name, aggregation, from_scores=False):
     # places compared, and below the 1e-8 under which an assessor counts as giving equal totals). Only the
     # participant's figures are windows, all over one sort of the sheets (by participant, then total).
     # Windowing by assessor as well sorted the ~36,000 sheets of the national size twice more.
-    sql = f"""{sheet_sql},
+    # Only z-scores need the assessors' figures (a third of the work at the national size): other editions
+    # skip them, and their z is NULL (shown only where the edition uses z-scores).
+    if aggregation == Edition.Aggregation.ZSCORE:
+        assessor_sql = """
     a_stats AS (
         SELECT stage_id, assessor_id, AVG(total) AS a_mean,
                AVG(total * total) - AVG(total) * AVG(total) AS a_var
         FROM s0 GROUP BY stage_id, assessor_id
-    ),
+    ),"""
+        assessor_columns = "a_stats.a_mean, a_stats.a_var,"
+        assessor_join = "JOIN a_stats ON a_stats.stage_id = s0.stage_id AND a_stats.assessor_id = s0.assessor_id"
+        z_sql = "CASE WHEN a_var > 0.00000001 THEN (total - a_mean) / SQRT(a_var) ELSE 0 END"
+    else:
+        assessor_sql = assessor_columns = assessor_join = ""
+        z_sql = "CAST(NULL AS DOUBLE PRECISION)"
+    sql = f"""{sheet_sql},{assessor_sql}
     s1 AS (
-        SELECT s0.*, a_stats.a_mean, a_stats.a_var,
+        SELECT s0.*, {assessor_columns}
                COUNT(*) OVER by_participant AS n,
                SUM(s0.total) OVER by_participant AS p_sum,
                AVG(s0.total) OVER by_participant AS p_mean,
                ROW_NUMBER() OVER (by_participant ORDER BY s0.total) AS rn
-        FROM s0 JOIN a_stats ON a_stats.stage_id = s0.stage_id AND a_stats.assessor_id = s0.assessor_id
+        FROM s0 {assessor_join}
         WINDOW by_participant AS (PARTITION BY s0.stage_id, s0.participant_id)
     ),
     sheet_rows AS (
         SELECT s1.*,
-               CASE WHEN a_var > 0.00000001 THEN (total - a_mean) / SQRT(a_var) ELSE 0 END AS z,
+               {z_sql} AS z,
                CASE WHEN n > 1 THEN (p_sum - total) / (n - 1) END AS loo_mean,
                CASE WHEN n >= 3 AND ABS(total - (p_sum - total) / (n - 1)) > {OUTLIER_POINTS}
                     THEN 1 ELSE 0 END AS outlier
