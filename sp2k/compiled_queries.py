@@ -77,7 +77,7 @@ class CompiledQuery:
             raise ImproperlyConfigured(f"{self.name}: each value must reach the SQL as a parameter, and only so")
         return _Compiled(queryset, compiler, sql, params, slots)
 
-    def compiled(self, alias="default", arity=None):
+    def _kept(self, alias, arity):
         kept = self._compiled.get(alias)
         if kept is None:
             with self._lock:
@@ -87,7 +87,7 @@ class CompiledQuery:
 
     def all(self, *values, using="default"):
         """The instances the queryset of ``values`` returns (a list)."""
-        kept = self.compiled(using, len(values))
+        kept = self._kept(using, len(values))
         params = list(kept.params)
         for position, index in kept.slots.items():
             params[position] = int(values[index])
