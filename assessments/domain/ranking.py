@@ -196,7 +196,8 @@ def _sheet_sql(sheets, stage_filter, aspect_name, from_scores=False):
     slower at the national size.
     """
     if not from_scores:
-        return _maintained_sheet_sql(sheets, aspect_name)
+        aspect_filter = {key.removeprefix("aspect__"): value for key, value in stage_filter.items()}
+        return _maintained_sheet_sql(sheets, aspect_filter, aspect_name)
     one_point = Value(Decimal(1))
     if aspect_name:
         aspect_factor = Case(
@@ -231,9 +232,10 @@ def _sheet_sql(sheets, stage_filter, aspect_name, from_scores=False):
     return sql, [*sums_params, *sheets_params]
 
 
-def _maintained_sheet_sql(sheets, aspect_name):
+def _maintained_sheet_sql(sheets, aspect_filter, aspect_name):
     """Layer 1 from the maintained totals: the counted sheets' ``total`` and their tie-break aspect's subtotal
-    (the aspect of that name in the sheet's stage, NULL when none of its indicators has a value)."""
+    (the aspect of that name in the sheet's stage, NULL when none of its indicators has a value); the aspects
+    are those of the ranked stages (``aspect_filter``), not every edition's aspect of that name."""
     sheets_sql, sheets_params = (
         sheets.values("id", "stage_id", "participant_id", "assessor_id", "weighted_total")
         .order_by()
@@ -242,13 +244,18 @@ def _maintained_sheet_sql(sheets, aspect_name):
     aspect_join, aspect_params = "", []
     aspect_score = "CAST(NULL AS DOUBLE PRECISION)"
     if aspect_name:
+        aspects_sql, aspect_params = (
+            Aspect.objects.filter(name=aspect_name, **aspect_filter)
+            .values("id", "stage_id")
+            .order_by()
+            .query.sql_with_params()
+        )
         aspect_join = f"""
         LEFT JOIN (
             SELECT sat.sheet_id, sat.total, a.stage_id
-            FROM {SheetAspectTotal._meta.db_table} sat JOIN {Aspect._meta.db_table} a ON a.id = sat.aspect_id
-            WHERE a.name = %s AND sat.scored > 0
-        ) tb ON tb.sheet_id = counted.id AND tb.stage_id = counted.stage_id"""  # noqa: S608 - fixed text
-        aspect_params = [aspect_name]
+            FROM {SheetAspectTotal._meta.db_table} sat JOIN ({aspects_sql}) a ON a.id = sat.aspect_id
+            WHERE sat.scored > 0
+        ) tb ON tb.sheet_id = counted.id AND tb.stage_id = counted.stage_id"""  # noqa: S608 - ORM-made SQL
         aspect_score = "CAST(tb.total AS DOUBLE PRECISION)"
     sql = f"""
     counted AS ({sheets_sql}),
@@ -259,7 +266,7 @@ def _maintained_sheet_sql(sheets, aspect_name):
                {aspect_score} AS aspect_score
         FROM counted{aspect_join}
     )"""  # noqa: S608 - ORM-made SQL and fixed text; every value is a parameter
-    return sql, [*sheets_params, *aspect_params]
+    return sql, [*sheets_params, *list(aspect_params)]
 
 
 ARRAY_LOOKUP_LIMIT = 100_000  # indicator id range beyond which the arrays would be wasteful
