@@ -266,7 +266,7 @@ def _maintained_sheet_sql(sheets, aspect_filter, aspect_name):
                {aspect_score} AS aspect_score
         FROM counted{aspect_join}
     )"""  # noqa: S608 - ORM-made SQL and fixed text; every value is a parameter
-    return sql, [*sheets_params, *list(aspect_params)]
+    return sql, [*sheets_params, *aspect_params]
 
 
 ARRAY_LOOKUP_LIMIT = 100_000  # indicator id range beyond which the arrays would be wasteful
@@ -367,7 +367,7 @@ def _stats_ctes(stage_filter, aspect_name, aggregation, from_scores=False):
     # places compared, and below the 1e-8 under which an assessor counts as giving equal totals). Only the
     # participant's figures are windows, all over one sort of the sheets (by participant, then total).
     # Windowing by assessor as well sorted the ~36,000 sheets of the national size twice more.
-    # Only z-scores need the assessors' figures (a third of the work at the national size): other editions
+    # Only z-scores need the assessors' figures (a sixth of the time at the national size): other editions
     # skip them, and their z is NULL (shown only where the edition uses z-scores).
     if aggregation == Edition.Aggregation.ZSCORE:
         assessor_sql = """
