@@ -276,6 +276,11 @@ def _compare_scores(edition, names, outcome, latest):
                 )
 
 
+def _placed(rank, score):
+    """A ranking line as a difference shows it: its rank and score."""
+    return f"#{rank or '—'} · {_text(score)}"
+
+
 def _compare_rows(kind, stage_name, names, outcome, replayed, shown):
     shown = {row.participant_id: row for row in shown}
     for row in replayed:
@@ -287,8 +292,8 @@ def _compare_rows(kind, stage_name, names, outcome, replayed, shown):
                     kind,
                     participant=name,
                     stage=stage_name,
-                    expected=f"#{row.rank or '—'} · {_text(row.score)}",
-                    found="—" if other is None else f"#{other.rank or '—'} · {_text(other.score)}",
+                    expected=_placed(row.rank, row.score),
+                    found="—" if other is None else _placed(other.rank, other.score),
                 )
             )
     for pk, other in shown.items():
@@ -298,7 +303,7 @@ def _compare_rows(kind, stage_name, names, outcome, replayed, shown):
                 participant=names.participants.get(pk, ""),
                 stage=stage_name,
                 expected="—",
-                found=f"#{other.rank or '—'} · {_text(other.score)}",
+                found=_placed(other.rank, other.score),
             )
         )
 
@@ -329,8 +334,8 @@ def _compare_rankings(edition, names, outcome, progress):
                 Difference(
                     "published",
                     participant=name,
-                    expected=f"#{row.rank or '—'} · {_text(row.score)}",
-                    found="—" if result is None else f"#{result.rank or '—'} · {_text(result.final_score)}",
+                    expected=_placed(row.rank, row.score),
+                    found="—" if result is None else _placed(result.rank, result.final_score),
                 )
             )
             continue
@@ -348,7 +353,7 @@ def _compare_rankings(edition, names, outcome, progress):
                 "published",
                 participant=names.participants.get(pk, ""),
                 expected="—",
-                found=f"#{result.rank or '—'} · {_text(result.final_score)}",
+                found=_placed(result.rank, result.final_score),
             )
         )
 
