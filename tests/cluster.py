@@ -31,7 +31,7 @@ from urllib.parse import urlencode
 import psycopg2
 import pytest
 
-from tests.pgcluster import PostgresCluster, free_port
+from tests.pgcluster import PostgresCluster, free_port, run_command
 from tests.s3server import S3Server
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -397,13 +397,7 @@ def main(argv):
                     time.sleep(3600)
             except KeyboardInterrupt:
                 return 0
-        child = subprocess.Popen(command, env={**os.environ, **addresses})
-        try:
-            return child.wait()
-        except BaseException:
-            child.terminate()
-            child.wait()
-            raise
+        return run_command(command, addresses)
 
 
 if __name__ == "__main__":

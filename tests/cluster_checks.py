@@ -14,7 +14,7 @@ from collections import Counter
 
 from django.urls import reverse
 
-from tests.benchmarks.load_client import run_process
+from tests.benchmarks.load_client import run_process, save_jobs, told_saved
 from tests.cluster import Browser, request
 from tests.factories.files import minimal_pdf
 
@@ -228,28 +228,12 @@ def killed_worker(cluster, data, timeout=60):
 # --- saves under load ---
 
 
-def save_jobs(data, port, users):
-    template = reverse("assessments:score_save", args=[987654321, 123456789])
-    path = template.replace("987654321", "{sheet}").replace("123456789", "{indicator}")
-    indicators = [tuple(i) for i in data["indicators"]]
-    states = data.setdefault("_states", {})
-    return [
-        {
-            "port": port,
-            "sheet": sheet,
-            "session": session,
-            "path": path,
-            "indicators": indicators,
-            "state": states.setdefault(str(sheet), {}),
-        }
-        for sheet, session in data["sheets"][:users]
-    ]
-
-
 def save_run(data, port, users, duration, during=None):
     """``users`` assessors saving scores through ``port`` for ``duration`` seconds (client processes as in
     tests/benchmarks/load.py); ``during(start_at)`` runs meanwhile. Keeps what each was told in ``data``."""
-    jobs = save_jobs(data, port, users)
+    template = reverse("assessments:score_save", args=[987654321, 123456789])
+    path = template.replace("987654321", "{sheet}").replace("123456789", "{indicator}")
+    jobs = save_jobs(port, data, users, path, data.setdefault("_states", {}))
     processes = max(2, min(4, os.cpu_count() or 2))
     context = multiprocessing.get_context("spawn")
     start_at = time.monotonic() + 4.0  # the client processes are up by then
@@ -275,14 +259,8 @@ def save_run(data, port, users, duration, during=None):
 
 def check_saves(cluster, data):
     """What the virtual users were told, against the scores and their history (tests/benchmarks/load_data.py)."""
-    accepted = {}
-    for state in data.get("_states", {}).values():
-        for key, known in state.items():
-            last = known["last"]
-            shown = f"{last // 100}.{last % 100:02d}" if last is not None else None
-            accepted[key] = [known["accepted"], shown, known["unanswered"]]
     path = cluster.root / "accepted.json"
-    path.write_text(json.dumps(accepted))
+    path.write_text(json.dumps(told_saved(data.get("_states", {}))))
     return json.loads(cluster.data("check", str(path)))
 
 

@@ -104,14 +104,19 @@ def main(argv):
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     with PostgresCluster() as cluster:
         print(f"PostgreSQL {cluster.bin_dir.parent.name} on port {cluster.port} ({cluster.root})", flush=True)
-        env = {**os.environ, "DATABASE_URL": cluster.url}
-        child = subprocess.Popen(argv, env=env)
-        try:
-            return child.wait()
-        except BaseException:
-            child.terminate()
-            child.wait()
-            raise
+        return run_command(argv, {"DATABASE_URL": cluster.url})
+
+
+def run_command(command, environment):
+    """Run ``command`` with ``environment`` added to this one; its exit status. Interrupted (Ctrl-C, SIGTERM
+    turned into an exception), it is stopped before the exception goes on to stop what it ran against."""
+    child = subprocess.Popen(command, env={**os.environ, **environment})
+    try:
+        return child.wait()
+    except BaseException:
+        child.terminate()
+        child.wait()
+        raise
 
 
 if __name__ == "__main__":

@@ -30,6 +30,8 @@ from collections import Counter
 from pathlib import Path
 
 from tests.benchmarks import benchmark
+from tests.benchmarks.load_client import save_jobs, told_saved
+from tests.cluster import multipart
 
 USERS = (50, 200)
 DURATION = 15  # seconds per measured run
@@ -68,7 +70,7 @@ class Harness:
         self.upload_tmp.mkdir()
         self.port = _free_port()
         self.gunicorn = None
-        self.states = {}  # sheet -> {"sheet:indicator": what its virtual user was told}, across the runs
+        self.states = {}  # str(sheet) -> {"sheet:indicator": what its virtual user was told}, across the runs
         self.gunicorn_log = root / "gunicorn.log"
         self.env = {
             **os.environ,
@@ -167,7 +169,7 @@ class Harness:
         states = {}
         for i, result in enumerate(results):
             for job, state in zip(jobs[i::procs], result["states"], strict=True):
-                states[job.get("sheet")] = state
+                states[str(job.get("sheet"))] = state
         return {
             "events": events,
             "samples": samples,
@@ -222,20 +224,7 @@ def _summary(ctx, label, outcome):
 
 
 def _save_jobs(harness, data, count, path_of):
-    indicators = [tuple(i) for i in data["indicators"]]
-    jobs = []
-    for sheet, session in data["sheets"][:count]:
-        jobs.append(
-            {
-                "port": harness.port,
-                "sheet": sheet,
-                "session": session,
-                "path": path_of("{sheet}", "{indicator}"),
-                "indicators": indicators,
-                "state": harness.states.setdefault(sheet, {}),
-            }
-        )
-    return jobs
+    return save_jobs(harness.port, data, count, path_of("{sheet}", "{indicator}"), harness.states)
 
 
 def _merge_states(harness, outcome):
@@ -245,14 +234,8 @@ def _merge_states(harness, outcome):
 
 def _check(harness, ctx, label):
     """What the clients were told was saved, against the scores and their history."""
-    accepted = {}
-    for state in harness.states.values():
-        for key, known in state.items():
-            last = known["last"]
-            shown = f"{last // 100}.{last % 100:02d}" if last is not None else None
-            accepted[key] = [known["accepted"], shown, known["unanswered"]]
     path = harness.root / "accepted.json"
-    path.write_text(json.dumps(accepted))
+    path.write_text(json.dumps(told_saved(harness.states)))
     result = json.loads(harness.data("check", str(path)))
     problems = sum(
         result[k]
@@ -425,21 +408,6 @@ def _fault(harness, ctx, data, path_of):
 # --- interrupted uploads ---
 
 
-def _multipart(fields, files):
-    boundary = "----sp2kload" + os.urandom(8).hex()
-    parts = []
-    for name, value in fields.items():
-        parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode())
-    for name, (filename, content_type, content) in files.items():
-        head = (
-            f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; filename="{filename}"\r\n'
-            f"Content-Type: {content_type}\r\n\r\n"
-        ).encode()
-        parts.append(head + content + b"\r\n")
-    parts.append(f"--{boundary}--\r\n".encode())
-    return f"multipart/form-data; boundary={boundary}", b"".join(parts)
-
-
 def _large_pdf(megabytes):
     """A valid one-page PDF carrying an incompressible stream of the given size."""
     payload = os.urandom(megabytes * 1024 * 1024)
@@ -515,14 +483,14 @@ def _interrupted_uploads(harness, ctx, data):
     problems = 0
     workbook = bytes.fromhex(data["excel"]["workbook_hex"])
     excel_path = reverse("assessments:stage_excel_upload", args=[data["stage"]])
-    excel_type, excel_body = _multipart(
+    excel_type, excel_body = multipart(
         {},
         {"file": ("nilai-tahap-1.xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", workbook)},
     )
     evidence = data["evidence"]
     evidence_path = reverse("assessments:evidence_upload", args=[evidence["participant"], evidence["indicator"]])
     pdf = _large_pdf(EVIDENCE_MB)
-    evidence_type, evidence_body = _multipart(
+    evidence_type, evidence_body = multipart(
         {"caption": "Laporan kegiatan"}, {"files": ("laporan.pdf", "application/pdf", pdf)}
     )
     ctx.report(

@@ -96,6 +96,36 @@ def _save_scores(job, deadline, rng, events, samples):
     conn.close()
 
 
+def save_jobs(port, data, count, path, states):
+    """The jobs of ``count`` virtual users saving scores (``_save_scores``), each on its own sheet of ``data``
+    (tests/benchmarks/load_data.py), at ``path`` (with ``{sheet}`` and ``{indicator}``); what each is told is
+    kept in ``states``, by sheet."""
+    indicators = [tuple(i) for i in data["indicators"]]
+    return [
+        {
+            "port": port,
+            "sheet": sheet,
+            "session": session,
+            "path": path,
+            "indicators": indicators,
+            "state": states.setdefault(str(sheet), {}),
+        }
+        for sheet, session in data["sheets"][:count]
+    ]
+
+
+def told_saved(states):
+    """What the virtual users were told, as load_data's check reads it: per "sheet:indicator", the saves
+    answered 200, the last value answered 200 (as text) and the saves still without an answer."""
+    told = {}
+    for state in states.values():
+        for key, known in state.items():
+            last = known["last"]
+            shown = f"{last // 100}.{last % 100:02d}" if last is not None else None
+            told[key] = [known["accepted"], shown, known["unanswered"]]
+    return told
+
+
 def _get(job, deadline, rng, events, samples):
     """One virtual user requesting a page (the minimal view) again and again."""
     headers = _headers(job.get("session"), "x" * 32, form=False)

@@ -155,16 +155,22 @@ def _explain(ctx, label, sql, params):
     ctx.report(f"{label}: EXPLAIN ANALYZE execution time", plan["Execution Time"] / 1000, "s")
 
 
-def _run(ctx, label, districts, assessors, seed):
-    from assessments.domain import ranking
-
+def build_reported(ctx, name, label, districts, assessors, seed):
+    """``_build``, with the time it took reported under ``label``."""
     started = time.perf_counter()
-    edition, stage, scores = _build(f"Bench {label}", districts, assessors, seed)
+    edition, stage, scores = _build(name, districts, assessors, seed)
     ctx.report(
         f"{label}: data generated ({len(districts)} × {assessors} × 25 = {scores:,} scores)",
         time.perf_counter() - started,
         "s",
     )
+    return edition, stage, scores
+
+
+def _run(ctx, label, districts, assessors, seed):
+    from assessments.domain import ranking
+
+    edition, stage, _scores = build_reported(ctx, f"Bench {label}", label, districts, assessors, seed)
     rows = ranking.stage_ranking(stage)
     assert len(rows) == len(districts) and rows[0].rank == 1
     for source, from_scores in (("maintained totals", False), ("raw scores", True)):

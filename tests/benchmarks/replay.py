@@ -1,7 +1,7 @@
 """Replay benchmarks: an edition's results rebuilt from its score history (``assessments.domain.replay``) at
 Jawa Timur's size (666 kecamatan × 7 assessors × 25 indicators) and at the national size (7,285 × 5 × 25).
 
-The data is the ranking benchmarks' generator (``ranking._build``); its scores get their history as one
+The data is the ranking benchmarks' generator (``ranking.build_reported``); its scores get their history as one
 INSERT … SELECT, every row hashed by the database's chain trigger (timed too), and the results are frozen
 as a publication freezes them (heads kept), so the replay does all its comparisons."""
 
@@ -10,7 +10,7 @@ import time
 from django.db import connection
 
 from tests.benchmarks import benchmark
-from tests.benchmarks.ranking import _build
+from tests.benchmarks.ranking import build_reported
 
 
 def _history(stage):
@@ -35,13 +35,7 @@ def _history(stage):
 def _run(ctx, label, districts, assessors, seed):
     from assessments.domain import awards, replay
 
-    started = time.perf_counter()
-    edition, stage, scores = _build(f"Replay {label}", districts, assessors, seed)
-    ctx.report(
-        f"{label}: data generated ({len(districts)} × {assessors} × 25 = {scores:,} scores)",
-        time.perf_counter() - started,
-        "s",
-    )
+    edition, stage, scores = build_reported(ctx, f"Replay {label}", label, districts, assessors, seed)
     started = time.perf_counter()
     _history(stage)
     ctx.report(f"{label}: history written, {scores:,} rows hashed by the trigger", time.perf_counter() - started, "s")

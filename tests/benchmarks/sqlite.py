@@ -28,12 +28,12 @@ from tests.benchmarks.load import (
     _check,
     _large_pdf,
     _merge_states,
-    _multipart,
     _percentile,
     _request_head,
     _save_jobs,
     _summary,
 )
+from tests.cluster import multipart
 
 USERS = 8
 DURATION = 15
@@ -107,7 +107,7 @@ def _slow_upload(harness, ctx, data, path_of):
 
     evidence = data["evidence"]
     path = reverse("assessments:evidence_upload", args=[evidence["participant"], evidence["indicator"]])
-    content_type, body = _multipart(
+    content_type, body = multipart(
         {"caption": "Laporan kegiatan"}, {"files": ("laporan.pdf", "application/pdf", _large_pdf(TRICKLE_MB))}
     )
 
