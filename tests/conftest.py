@@ -26,6 +26,7 @@ ENGINE_DEPENDENT = {
     "tests/assessments/domain/test_ranking.py": "ranking in SQL: database functions, a vendor branch, raw SQL",
     "tests/assessments/domain/test_totals.py": "sheet totals computed by the database",
     "tests/assessments/domain/test_maintained_totals.py": "totals kept by database triggers, read by the ranking SQL",
+    "tests/assessments/domain/test_stage_stats.py": "stage figures kept by database triggers, read by the ranking SQL",
     "tests/assessments/domain/test_replay.py": "history hashes computed by a database trigger; the replay's SQL",
     "tests/assessments/views/panel/test_lean_save.py": "the save's statements: a vendor branch, transaction control",
     "tests/sp2k/test_compiled_queries.py": "a compiled statement: PREPARE on PostgreSQL, the kept SQL on SQLite",

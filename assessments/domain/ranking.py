@@ -12,8 +12,12 @@ Everything heavy happens in SQL, in a fixed number of queries whatever the numbe
 3. per participant and stage (GROUP BY): count, mean, median, trimmed mean, mean z-score, spread;
 4. ranking (``RANK() OVER``): ties share a rank; nothing breaks a tie by id or name.
 
-The layers 2–4 are one SQL statement with common table expressions wrapped around the SQL the ORM
-generates for layer 1, so the sheet formula lives only in ``weighted``. The statement uses only
+Layers 1–3 are kept by the database too, per participant and stage (``StageStats``, ``domain.totals``: its
+triggers run layers 2–3's SQL, ``sheet_rows_sql`` and ``participant_stats_sql``, for the pairs a change concerns),
+so a ranking reads one row per participant (7,285 at the national size instead of 36,425 sheets). Z-scores need
+every assessor's totals in the stage, so an edition using them, the explanation page and ``from_scores`` compute
+layers 2–3 from the sheets. Either way the layers are one SQL statement with common table expressions wrapped
+around the SQL the ORM generates for layer 1, so the sheet formula lives only in ``weighted``. The statement uses only
 what PostgreSQL and SQLite (≥ 3.25) both have: ``percentile_cont`` is PostgreSQL-only, so the median
 is taken with ``ROW_NUMBER()``/``COUNT(*)`` over the participant's sheets (the middle one, or the mean of
 the middle two). ``SQRT`` is native in PostgreSQL and registered by Django on SQLite.
@@ -76,6 +80,7 @@ from assessments.models import (
     ScoreSheet,
     SheetAspectTotal,
     Stage,
+    StageStats,
 )
 from assessments.queries.stages import stage_participants
 from districts.models import District, Regency
@@ -352,11 +357,99 @@ def _score_sql(aggregation):
     return "mean"
 
 
-def _stats_ctes(stage_filter, aspect_name, aggregation, from_scores=False):
-    """The CTEs ``sheet_rows`` (per sheet, with z and outlier) and ``stats`` (per stage × participant).
+def sheet_rows_sql(source, assessor_source=None):
+    """SELECT per counted sheet of ``source`` (a table or parenthesised subquery with s0's columns: sheet_id,
+    stage_id, participant_id, assessor_id, total, aspect_score): its participant's count ``n``, sum and mean, its row
+    number by total (``rn``), z-score ``z`` (NULL without ``assessor_source``, the a_stats table), the mean of the
+    participant's other sheets and whether it is an outlier.
 
-    ``stage_filter`` is ``{"stage": stage}`` or ``{"stage__edition": edition}``.
+    The participant's figures are windows, all over one sort of the sheets (by participant, then total).
+    Windowing by assessor as well sorted the ~36,000 sheets of the national size twice more."""
+    if assessor_source:
+        assessor_columns = "a_stats.a_mean, a_stats.a_var,"
+        assessor_join = (
+            f"JOIN {assessor_source} a_stats ON a_stats.stage_id = s0.stage_id AND a_stats.assessor_id = s0.assessor_id"
+        )
+        z_sql = "CASE WHEN a_var > 0.00000001 THEN (total - a_mean) / SQRT(a_var) ELSE 0 END"
+    else:
+        assessor_columns = assessor_join = ""
+        z_sql = "CAST(NULL AS DOUBLE PRECISION)"
+    return f"""
+        SELECT s1.*,
+               {z_sql} AS z,
+               CASE WHEN n > 1 THEN (p_sum - total) / (n - 1) END AS loo_mean,
+               CASE WHEN n >= 3 AND ABS(total - (p_sum - total) / (n - 1)) > {OUTLIER_POINTS}
+                    THEN 1 ELSE 0 END AS outlier
+        FROM (
+            SELECT s0.*, {assessor_columns}
+                   COUNT(*) OVER by_participant AS n,
+                   SUM(s0.total) OVER by_participant AS p_sum,
+                   AVG(s0.total) OVER by_participant AS p_mean,
+                   ROW_NUMBER() OVER (by_participant ORDER BY s0.total) AS rn
+            FROM {source} s0 {assessor_join}
+            WINDOW by_participant AS (PARTITION BY s0.stage_id, s0.participant_id)
+        ) s1"""  # noqa: S608 - fixed text and the caller's SQL
+
+
+def participant_stats_sql(sheet_rows):
+    """SELECT per stage × participant of ``sheet_rows`` (``sheet_rows_sql``'s rows): count, mean, median, trimmed
+    mean, mean z-score, population variance, lowest, highest, outliers and the tie-break aspect's mean, the columns
+    of ``StageStats`` (which the database keeps with this SQL, ``domain.totals``) plus ``z_mean``."""
+    return f"""
+        SELECT stage_id, participant_id,
+               COUNT(*) AS n_sheets,
+               AVG(total) AS mean,
+               AVG(CASE WHEN rn IN ((n + 1) / 2, (n + 2) / 2) THEN total END) AS median,
+               CASE WHEN COUNT(*) >= 3 THEN (SUM(total) - MIN(total) - MAX(total)) / (COUNT(*) - 2)
+                    ELSE AVG(total) END AS trimmed,
+               AVG((total - p_mean) * (total - p_mean)) AS variance,
+               MIN(total) AS low,
+               MAX(total) AS high,
+               SUM(outlier) AS outliers,
+               AVG(aspect_score) AS aspect_score,
+               AVG(z) AS z_mean
+        FROM {sheet_rows}
+        GROUP BY stage_id, participant_id"""  # noqa: S608 - fixed text and the caller's SQL
+
+
+def _stats_ctes(stage_filter, aspect_name, aggregation, from_scores=False, per_sheet=False):
+    """The CTE ``stats`` (per stage × participant) and, from the sheets, ``sheet_rows`` (per sheet, with z and
+    outlier).
+
+    ``stage_filter`` is ``{"stage": stage}``, ``{"stage_id__in": [...]}`` or ``{"stage__edition": edition}``.
+    By default ``stats`` is read from the figures the database maintains (``StageStats``: one row per participant);
+    z-scores need every assessor's totals in the stage, so they (and ``per_sheet``, for the sheet rows) are computed
+    from the sheets' maintained totals, and ``from_scores`` from the raw scores (the reference).
     """
+    if not from_scores and not per_sheet and aggregation != Edition.Aggregation.ZSCORE:
+        stats_sql, params = (
+            StageStats.objects.filter(**stage_filter)
+            .values(
+                "stage_id",
+                "participant_id",
+                "n_sheets",
+                "mean",
+                "median",
+                "trimmed",
+                "variance",
+                "low",
+                "high",
+                "outliers",
+                "aspect_score",
+            )
+            .order_by()
+            .query.sql_with_params()
+        )
+        return (
+            f"""
+    agg AS ({stats_sql}),
+    stats AS (
+        SELECT agg.*, CAST(NULL AS DOUBLE PRECISION) AS z_mean, SQRT(agg.variance) AS std,
+               ROUND(CAST({_score_sql(aggregation)} AS NUMERIC), 4) AS score
+        FROM agg
+    )""",  # noqa: S608 - ORM-made SQL and fixed text; every value is a parameter
+            list(params),
+        )
     indicator_filter = {f"aspect__{key}": value for key, value in stage_filter.items()}
     # From s0 on, figures are DOUBLE PRECISION: PostgreSQL's exact ``numeric`` made the windows and
     # square roots over 36,000 sheets cost seconds, and SQLite would otherwise do integer arithmetic on
@@ -364,11 +457,10 @@ def _stats_ctes(stage_filter, aspect_name, aggregation, from_scores=False):
     sheet_sql, params = _sheet_sql(counted_sheets(**stage_filter), indicator_filter, aspect_name, from_scores)
     # The assessors' means and (population) variances, E[x²] − E[x]², are grouped in one pass and joined back
     # (a handful of rows; totals of 0–100 in double precision keep the variance exact far beyond the 4
-    # places compared, and below the 1e-8 under which an assessor counts as giving equal totals). Only the
-    # participant's figures are windows, all over one sort of the sheets (by participant, then total).
-    # Windowing by assessor as well sorted the ~36,000 sheets of the national size twice more.
+    # places compared, and below the 1e-8 under which an assessor counts as giving equal totals).
     # Only z-scores need the assessors' figures (a sixth of the time at the national size): other editions
     # skip them, and their z is NULL (shown only where the edition uses z-scores).
+    assessor_sql, assessor_source = "", None
     if aggregation == Edition.Aggregation.ZSCORE:
         assessor_sql = """
     a_stats AS (
@@ -376,48 +468,12 @@ def _stats_ctes(stage_filter, aspect_name, aggregation, from_scores=False):
                AVG(total * total) - AVG(total) * AVG(total) AS a_var
         FROM s0 GROUP BY stage_id, assessor_id
     ),"""
-        assessor_columns = "a_stats.a_mean, a_stats.a_var,"
-        assessor_join = "JOIN a_stats ON a_stats.stage_id = s0.stage_id AND a_stats.assessor_id = s0.assessor_id"
-        z_sql = "CASE WHEN a_var > 0.00000001 THEN (total - a_mean) / SQRT(a_var) ELSE 0 END"
-    else:
-        assessor_sql = assessor_columns = assessor_join = ""
-        z_sql = "CAST(NULL AS DOUBLE PRECISION)"
+        assessor_source = "a_stats"
     sql = f"""{sheet_sql},{assessor_sql}
-    s1 AS (
-        SELECT s0.*, {assessor_columns}
-               COUNT(*) OVER by_participant AS n,
-               SUM(s0.total) OVER by_participant AS p_sum,
-               AVG(s0.total) OVER by_participant AS p_mean,
-               ROW_NUMBER() OVER (by_participant ORDER BY s0.total) AS rn
-        FROM s0 {assessor_join}
-        WINDOW by_participant AS (PARTITION BY s0.stage_id, s0.participant_id)
-    ),
-    sheet_rows AS (
-        SELECT s1.*,
-               {z_sql} AS z,
-               CASE WHEN n > 1 THEN (p_sum - total) / (n - 1) END AS loo_mean,
-               CASE WHEN n >= 3 AND ABS(total - (p_sum - total) / (n - 1)) > {OUTLIER_POINTS}
-                    THEN 1 ELSE 0 END AS outlier
-        FROM s1
-    ),
-    agg AS (
-        SELECT stage_id, participant_id,
-               COUNT(*) AS n_sheets,
-               AVG(total) AS mean,
-               AVG(CASE WHEN rn IN ((n + 1) / 2, (n + 2) / 2) THEN total END) AS median,
-               CASE WHEN COUNT(*) >= 3 THEN (SUM(total) - MIN(total) - MAX(total)) / (COUNT(*) - 2)
-                    ELSE AVG(total) END AS trimmed,
-               AVG(z) AS z_mean,
-               SQRT(AVG((total - p_mean) * (total - p_mean))) AS std,
-               MIN(total) AS low,
-               MAX(total) AS high,
-               SUM(outlier) AS outliers,
-               AVG(aspect_score) AS aspect_score
-        FROM sheet_rows
-        GROUP BY stage_id, participant_id
-    ),
+    sheet_rows AS ({sheet_rows_sql("s0", assessor_source)}),
+    agg AS ({participant_stats_sql("sheet_rows")}),
     stats AS (
-        SELECT agg.*, ROUND(CAST({_score_sql(aggregation)} AS NUMERIC), 4) AS score
+        SELECT agg.*, SQRT(agg.variance) AS std, ROUND(CAST({_score_sql(aggregation)} AS NUMERIC), 4) AS score
         FROM agg
     )"""  # noqa: S608 - ORM-made SQL and fixed text; every value is a parameter
     return sql, list(params)
@@ -800,7 +856,9 @@ def explain(participant):
     edition = participant.edition
     stages = list(edition.stages.order_by("order"))
     aspects = list(Aspect.objects.filter(stage__edition=edition).order_by("stage__order", "order"))
-    ctes, params = _stats_ctes({"stage__edition": edition}, edition.tie_break_aspect, edition.aggregation)
+    ctes, params = _stats_ctes(
+        {"stage__edition": edition}, edition.tie_break_aspect, edition.aggregation, per_sheet=True
+    )
     sheet_rows = _fetch(
         f"WITH {ctes} SELECT * FROM sheet_rows WHERE participant_id = %s ORDER BY stage_id, total DESC",  # noqa: S608
         [*params, participant.pk],

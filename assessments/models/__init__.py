@@ -18,6 +18,14 @@ from assessments.models.evidence import (
     new_evidence_token,
 )
 from assessments.models.participation import Participant, StageAdvance, StageEntry
-from assessments.models.sheets import ReminderLog, Score, ScoreChange, ScoreSheet, SheetAspectTotal, SheetEvent
+from assessments.models.sheets import (
+    ReminderLog,
+    Score,
+    ScoreChange,
+    ScoreSheet,
+    SheetAspectTotal,
+    SheetEvent,
+    StageStats,
+)
 from assessments.models.verification import PublishedHistory, PublishedSheetHead, ResultsVerification
 from assessments.models.visits import FieldVisit, FieldVisitChange

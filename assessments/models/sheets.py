@@ -57,6 +57,29 @@ class SheetAspectTotal(models.Model):
         constraints = [models.UniqueConstraint(fields=["sheet", "aspect"], name="sheet_aspect_total_unique")]
 
 
+class StageStats(models.Model):
+    """One participant's figures in one stage, over its counted sheets (submitted, no conflict of interest): what
+    its stage score and rank are made of. Kept by the database on every change that can alter them (a sheet
+    submitted, reopened or re-scored, a conflict declared or lifted, an assessor's home regency, the tie-break
+    aspect; ``domain.totals``), so that a ranking reads one row per participant instead of every sheet. A pair
+    without a counted sheet has no row. Figures in double precision, as the ranking computes them."""
+
+    stage = models.ForeignKey(Stage, models.CASCADE, related_name="+")
+    participant = models.ForeignKey(Participant, models.CASCADE, related_name="+")
+    n_sheets = models.IntegerField()
+    mean = models.FloatField()
+    median = models.FloatField()
+    trimmed = models.FloatField(help_text="Mean without one highest and one lowest total (3 sheets or more).")
+    variance = models.FloatField(help_text="Population variance of the sheets' totals.")
+    low = models.FloatField()
+    high = models.FloatField()
+    outliers = models.IntegerField()
+    aspect_score = models.FloatField(null=True, help_text="Mean score on the edition's tie-break aspect.")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["stage", "participant"], name="stage_stats_unique")]
+
+
 class SheetEvent(models.Model):
     """Append-only record of submitting and reopening a sheet."""
 
