@@ -148,12 +148,19 @@ class Harness:
                 self.gunicorn.kill()
                 self.gunicorn.wait()
 
+    def _server_cpu(self):
+        """CPU seconds used so far by gunicorn (master and workers) and by PostgreSQL (every backend)."""
+        postmaster = int((self.cluster.data / "postmaster.pid").read_text().split()[0])
+        gunicorn = self.gunicorn.pid if self.gunicorn and self.gunicorn.poll() is None else None
+        return {"app server": _tree_cpu(gunicorn), "PostgreSQL": _tree_cpu(postmaster)}
+
     # --- load ---
 
     def run(self, kind, jobs, duration, during=None):
         """Run the jobs (one per virtual user) split over client processes; ``during`` runs meanwhile."""
         procs = min(_processes(), len(jobs))
         context = multiprocessing.get_context("spawn")
+        servers = self._server_cpu()
         start_at = time.monotonic() + 2.0  # every process starts its users at the same moment
         with context.Pool(procs) as pool:
             pending = pool.starmap_async(
@@ -162,6 +169,7 @@ class Harness:
             )
             marks = during(start_at) if during else {}
             results = pending.get(timeout=duration + 120)
+        servers = {name: seconds - servers[name] for name, seconds in self._server_cpu().items()}
         events = [event for result in results for event in result["events"]]
         samples = {}
         for result in results:
@@ -175,6 +183,7 @@ class Harness:
             "samples": samples,
             "states": states,
             "cpu": sum(r["cpu"] for r in results),
+            "server_cpu": servers,
             "start_at": start_at,
             "duration": duration,
             "marks": marks,
@@ -185,6 +194,27 @@ def _run_process(*args):
     from tests.benchmarks.load_client import run_process
 
     return run_process(*args)
+
+
+def _tree_cpu(root):
+    """CPU seconds (user + system) of process ``root`` and its living descendants, from /proc (0 without it)."""
+    if root is None:
+        return 0.0
+    parents, cpu = {}, {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # ended meanwhile
+        pid = int(stat.parent.name)
+        parents[pid] = int(fields[1])
+        cpu[pid] = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    tree, grown = {root}, True
+    while grown:
+        children = {pid for pid, parent in parents.items() if parent in tree} - tree
+        tree |= children
+        grown = bool(children)
+    return sum(cpu.get(pid, 0.0) for pid in tree)
 
 
 def _free_port():
@@ -220,6 +250,12 @@ def _summary(ctx, label, outcome):
             f"{label}: other answers by status", ", ".join(f"{k}: {v}" for k, v in sorted(statuses.items(), key=str))
         )
     ctx.report(f"{label}: client CPU seconds (all client processes)", outcome["cpu"])
+    if ok:
+        per_request = {"clients": outcome["cpu"], **outcome["server_cpu"]}
+        ctx.report(
+            f"{label}: CPU per answered request (ms)",
+            ", ".join(f"{name} {seconds * 1000 / len(ok):.2f}" for name, seconds in per_request.items()),
+        )
     return rps
 
 
