@@ -199,6 +199,10 @@ def _agree(stage, edition):
     from assessments.domain import ranking
 
     def same(mine, theirs):
+        # Participants sharing a rank come in no particular order.
+        mine, theirs = (
+            sorted(rows, key=lambda r: (r.rank is None, r.rank or 0, r.participant.pk)) for rows in (mine, theirs)
+        )
         return len(mine) == len(theirs) and all(
             a.participant.pk == b.participant.pk
             and a.rank == b.rank
