@@ -412,6 +412,10 @@ def participant_stats_sql(sheet_rows):
         GROUP BY stage_id, participant_id"""  # noqa: S608 - fixed text and the caller's SQL
 
 
+# StageStats' columns (stage and participant ids, then the figures): what the triggers write and rankings read.
+STAGE_STATS_COLUMNS = [field.column for field in StageStats._meta.concrete_fields if not field.primary_key]
+
+
 def _stats_ctes(stage_filter, aspect_name, aggregation, from_scores=False, per_sheet=False):
     """The CTE ``stats`` (per stage × participant) and, from the sheets, ``sheet_rows`` (per sheet, with z and
     outlier).
@@ -423,22 +427,7 @@ def _stats_ctes(stage_filter, aspect_name, aggregation, from_scores=False, per_s
     """
     if not from_scores and not per_sheet and aggregation != Edition.Aggregation.ZSCORE:
         stats_sql, params = (
-            StageStats.objects.filter(**stage_filter)
-            .values(
-                "stage_id",
-                "participant_id",
-                "n_sheets",
-                "mean",
-                "median",
-                "trimmed",
-                "variance",
-                "low",
-                "high",
-                "outliers",
-                "aspect_score",
-            )
-            .order_by()
-            .query.sql_with_params()
+            StageStats.objects.filter(**stage_filter).values(*STAGE_STATS_COLUMNS).order_by().query.sql_with_params()
         )
         return (
             f"""

@@ -42,6 +42,7 @@ from django.db.models.functions import Coalesce
 
 from assessments.domain.ranking import (
     ASPECT,
+    STAGE_STATS_COLUMNS,
     TOTAL_FIELD,
     aspect_points,
     counted_sheets,
@@ -232,10 +233,7 @@ def _counted_rows_sql(condition):
     )"""  # noqa: S608 - ORM-made SQL and fixed text
 
 
-STATS_COLUMNS = ", ".join(
-    ("stage_id", "participant_id", "n_sheets", "mean", "median", "trimmed", "variance", "low", "high", "outliers")
-    + ("aspect_score",)
-)
+STATS_COLUMNS = ", ".join(STAGE_STATS_COLUMNS)
 
 
 def _stats_rows_sql(condition):
