@@ -197,7 +197,9 @@ def _run_process(*args):
 
 
 def _tree_cpu(root):
-    """CPU seconds (user + system) of process ``root`` and its living descendants, from /proc (0 without it)."""
+    """CPU seconds (user + system) of process ``root`` and its descendants, from /proc (0 without it). A
+    descendant that ended counts in its parent's reaped-children time, so a backend leaving mid-run (a
+    closed connection, autovacuum) does not take its CPU out of the figure."""
     if root is None:
         return 0.0
     parents, cpu = {}, {}
@@ -208,7 +210,8 @@ def _tree_cpu(root):
             continue  # ended meanwhile
         pid = int(stat.parent.name)
         parents[pid] = int(fields[1])
-        cpu[pid] = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        own_and_reaped = int(fields[11]) + int(fields[12]) + int(fields[13]) + int(fields[14])
+        cpu[pid] = own_and_reaped / os.sysconf("SC_CLK_TCK")
     tree, grown = {root}, True
     while grown:
         children = {pid for pid, parent in parents.items() if parent in tree} - tree
