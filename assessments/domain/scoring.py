@@ -48,7 +48,7 @@ from assessments.models import (
 )
 from assessments.queries.lookups import visible_to
 from sp2k.accounts.models import Role, User
-from sp2k.compiled_queries import CompiledQuery
+from sp2k.compiled_queries import CompiledQuery, PreparedSQL
 
 TWO_PLACES = Decimal("0.01")
 
@@ -304,6 +304,7 @@ _ASSESSORS_SHEET_FOR_SAVING = CompiledQuery(
     lambda assessor_pk, sheet_pk, indicator_pk: visible_to(
         User(pk=assessor_pk, role=Role.ASSESSOR), sheets_for_saving(indicator_pk)
     ).filter(pk=sheet_pk),
+    kinds=(int, int, int),
 )
 
 
@@ -425,6 +426,30 @@ def _save_on_locked(sheet, indicator, value, comment, by, source, ip, expected_v
     return SaveResult(score, changed=True, sheet=sheet)
 
 
+_SCORES, _CHANGES = Score._meta.db_table, ScoreChange._meta.db_table
+# The PostgreSQL save: the score's upsert and its history row in one statement, prepared once per connection.
+_WRITE_SCORE = PreparedSQL(
+    "write_score",
+    f"""
+WITH up AS (
+    INSERT INTO {_SCORES} (sheet_id, indicator_id, value, comment, version, updated_at)
+    VALUES (%s, %s, %s, %s, 1, %s)
+    ON CONFLICT (sheet_id, indicator_id) DO UPDATE
+    SET value = EXCLUDED.value, comment = EXCLUDED.comment, version = {_SCORES}.version + 1,
+        updated_at = EXCLUDED.updated_at
+    WHERE {_SCORES}.version = %s
+    RETURNING id, version
+), history AS (
+    INSERT INTO {_CHANGES} (sheet_id, indicator_id, old_value, new_value, old_comment, new_comment, by_id, at,
+                           source, ip_address, version, row_hash)
+    SELECT %s, %s, CAST(%s AS numeric), CAST(%s AS numeric), CAST(%s AS text), CAST(%s AS text), %s,
+           CAST(%s AS timestamptz), CAST(%s AS text), CAST(%s AS inet), up.version, ''
+    FROM up
+)
+SELECT id, version FROM up""",  # noqa: S608 - table names from the models; every value is a parameter
+)
+
+
 def _write(score, change):
     """Store ``score`` (its version raised) and its history row: on PostgreSQL one statement (the upsert and
     the history insert as one common table expression, written only while the stored version is still the
@@ -441,24 +466,6 @@ def _write(score, change):
         change.version = score.version
         change.save(force_insert=True)
         return True
-    scores, changes = Score._meta.db_table, ScoreChange._meta.db_table
-    sql = f"""
-    WITH up AS (
-        INSERT INTO {scores} (sheet_id, indicator_id, value, comment, version, updated_at)
-        VALUES (%s, %s, %s, %s, 1, %s)
-        ON CONFLICT (sheet_id, indicator_id) DO UPDATE
-        SET value = EXCLUDED.value, comment = EXCLUDED.comment, version = {scores}.version + 1,
-            updated_at = EXCLUDED.updated_at
-        WHERE {scores}.version = %s
-        RETURNING id, version
-    ), history AS (
-        INSERT INTO {changes} (sheet_id, indicator_id, old_value, new_value, old_comment, new_comment, by_id, at,
-                               source, ip_address, version, row_hash)
-        SELECT %s, %s, CAST(%s AS numeric), CAST(%s AS numeric), CAST(%s AS text), CAST(%s AS text), %s,
-               CAST(%s AS timestamptz), CAST(%s AS text), CAST(%s AS inet), up.version, ''
-        FROM up
-    )
-    SELECT id, version FROM up"""  # noqa: S608 - table names from the models; every value is a parameter
     params = [
         score.sheet_id,
         score.indicator_id,
@@ -478,7 +485,7 @@ def _write(score, change):
         change.ip_address,
     ]
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        _WRITE_SCORE.execute(cursor, params)
         row = cursor.fetchone()
     if row is None:
         return False

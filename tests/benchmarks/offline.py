@@ -57,7 +57,7 @@ def _data():
         )
     session = SessionStore()
     session[SESSION_KEY] = str(assessor.pk)
-    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[BACKEND_SESSION_KEY] = "sp2k.accounts.backends.AccountBackend"
     session[HASH_SESSION_KEY] = assessor.get_session_auth_hash()
     session.create()
     indicators = list(Indicator.objects.filter(aspect__stage=stage).order_by("aspect__order", "order"))

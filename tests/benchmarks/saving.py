@@ -45,7 +45,7 @@ def _data():
         sheet = ScoreSheet.objects.create(stage=stage, assessor=assessor, participant=participant)
     session = SessionStore()
     session[SESSION_KEY] = str(assessor.pk)
-    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[BACKEND_SESSION_KEY] = "sp2k.accounts.backends.AccountBackend"
     session[HASH_SESSION_KEY] = assessor.get_session_auth_hash()
     session.create()
     indicators = list(Indicator.objects.filter(aspect__stage=stage).order_by("aspect__order", "order"))

@@ -4,12 +4,12 @@ as the queryset itself, the tenant filter kept, and on PostgreSQL one PREPARE pe
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
-from django.db import connection
+from django.db import connection, connections
 from django.test.utils import CaptureQueriesContext
 
 from assessments.domain import scoring
 from sp2k.accounts.models import Role, User
-from sp2k.compiled_queries import CompiledQuery
+from sp2k.compiled_queries import CompiledQuery, PreparedSQL
 from tests.assessments.domain.test_scoring import save, setup, sheet  # noqa: F401 - fixtures
 
 pytestmark = pytest.mark.django_db
@@ -70,3 +70,41 @@ def test_the_statement_is_prepared_once_per_postgresql_connection(sheet, setup):
     with CaptureQueriesContext(connection) as again:
         assert scoring.sheet_for_saving(setup.assessor, sheet.pk, indicator.pk).pk == sheet.pk
     assert [q["sql"].split(" ", 1)[0] for q in again.captured_queries] == ["PREPARE", "EXECUTE"]
+
+
+def test_a_text_value_reaches_the_sql_as_a_parameter(db, make_user):
+    account = make_user("operator-text")
+    by_name = CompiledQuery("account_by_username", lambda name: User.objects.filter(username=name), kinds=(str,))
+    assert [u.pk for u in by_name.all("operator-text")] == [account.pk]
+    assert by_name.all("operator-text' OR '1'='1") == []  # a value, never SQL
+    with pytest.raises(TypeError, match="takes 1 value"):
+        by_name.all("operator-text", "other")
+    with pytest.raises(ValueError, match="kinds"):
+        CompiledQuery("account_by_float", lambda value: User.objects.filter(pk=value), kinds=(float,))
+
+
+def test_the_columns_converters_are_looked_up_once_per_connection(sheet, setup):
+    indicator = setup.indicators[0]
+    scoring.sheet_for_saving(setup.assessor, sheet.pk, indicator.pk)
+    kept = scoring._ASSESSORS_SHEET_FOR_SAVING._compiled["default"].state["kept_converters"]
+    this_connection = connections["default"]  # the connection itself (``connection`` is a proxy to it)
+    first = dict(kept[this_connection])
+    save(sheet, indicator, "70", "", expected_version=0)  # a stored score now: other values, same columns
+    assert scoring.sheet_for_saving(setup.assessor, sheet.pk, indicator.pk).current_value == 70
+    again = kept[this_connection]
+    assert again.keys() == first.keys() and all(again[key] is first[key] for key in first)
+
+
+def test_a_hand_written_statement_is_prepared_once_per_postgresql_connection(db):
+    sql = f"SELECT COUNT(*) FROM {User._meta.db_table} WHERE id > %s"  # noqa: S608 - the model's table name
+    statement = PreparedSQL("count_above", sql)
+    with pytest.raises(TypeError, match="takes 1 parameter"):
+        statement.execute(connection.cursor(), [])
+    accounts = User.objects.count()
+    with CaptureQueriesContext(connection) as captured, connection.cursor() as cursor:
+        for _ in range(3):
+            statement.execute(cursor, [0])
+            assert cursor.fetchone() == (accounts,)
+    kinds = [q["sql"].split(" ", 1)[0] for q in captured.captured_queries]
+    expected = ["PREPARE"] + ["EXECUTE"] * 3 if connection.vendor == "postgresql" else ["SELECT"] * 3
+    assert kinds == expected
