@@ -161,7 +161,7 @@ class PreparedSQL:
 
 def _check_name(name):
     if not re.fullmatch(r"[a-z_]+", name):
-        raise ValueError("a compiled query's name is lower-case letters and underscores")
+        raise ValueError("a prepared statement's name is lower-case letters and underscores")
 
 
 def _prepared(connection, name, sql, count):

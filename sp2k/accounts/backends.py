@@ -13,7 +13,6 @@ class AccountBackend(ModelBackend):
     def get_user(self, user_id):
         try:
             rows = _ACCOUNT_BY_PK.all(int(user_id))
-        except (TypeError, ValueError):  # not an account number: no account (ModelBackend would fail the same)
+        except (TypeError, ValueError):  # not an account number: no account
             return None
-        user = rows[0] if rows else None
-        return user if user is not None and self.user_can_authenticate(user) else None
+        return rows[0] if rows and self.user_can_authenticate(rows[0]) else None

@@ -29,13 +29,17 @@ def _configuration():
     return data
 
 
-def _session(user):
+def signed_in_session(user):
+    """The key of a stored session signed in as ``user`` (as after the login form), in the portal's own
+    session store and authentication backend."""
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.sessions.backends.db import SessionStore
+
+    from sp2k.accounts.backends import AccountBackend
+    from sp2k.accounts.sessions import SessionStore
 
     session = SessionStore()
     session[SESSION_KEY] = str(user.pk)
-    session[BACKEND_SESSION_KEY] = "sp2k.accounts.backends.AccountBackend"
+    session[BACKEND_SESSION_KEY] = f"{AccountBackend.__module__}.{AccountBackend.__qualname__}"
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
     session.create()
     return session.session_key
@@ -163,14 +167,18 @@ def setup(out_path, users, excel_participants):
         "edition": edition.pk,
         "stage": stage.pk,
         "indicators": [[i["pk"], str(i["scale_min"]), str(i["scale_max"])] for i in indicators],
-        "sheets": [[sheet.pk, _session(sheet.assessor)] for sheet in sheets],
+        "sheets": [[sheet.pk, signed_in_session(sheet.assessor)] for sheet in sheets],
         "excel": {
-            "session": _session(excel_assessor),
+            "session": signed_in_session(excel_assessor),
             "rows": rows,
             "workbook_hex": workbook.hex(),
             "assessor": excel_assessor.pk,
         },
-        "evidence": {"session": _session(camat), "participant": camat_participant.pk, "indicator": indicators[0]["pk"]},
+        "evidence": {
+            "session": signed_in_session(camat),
+            "participant": camat_participant.pk,
+            "indicator": indicators[0]["pk"],
+        },
     }
     with open(out_path, "w") as handle:
         json.dump(data, handle)

@@ -22,8 +22,6 @@ SYNC_TIMEOUT = 180  # s
 
 def _data():
     """An edition in assessment (the presentation stage: numeric indicators), one assessor, SHEETS sheets."""
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.sessions.backends.db import SessionStore
     from django.db import transaction
 
     from assessments.domain.configuration import create_edition
@@ -31,7 +29,7 @@ def _data():
     from districts.domain.regions import load_regions
     from districts.models import District, Province
     from sp2k.accounts.models import Role, User
-    from tests.benchmarks.load_data import _configuration
+    from tests.benchmarks.load_data import _configuration, signed_in_session
 
     if not Province.objects.filter(code="35").exists():
         load_regions(provinces=["35"], villages=False)
@@ -55,13 +53,8 @@ def _data():
         sheets = ScoreSheet.objects.bulk_create(
             ScoreSheet(stage=stage, assessor=assessor, participant=p) for p in participants
         )
-    session = SessionStore()
-    session[SESSION_KEY] = str(assessor.pk)
-    session[BACKEND_SESSION_KEY] = "sp2k.accounts.backends.AccountBackend"
-    session[HASH_SESSION_KEY] = assessor.get_session_auth_hash()
-    session.create()
     indicators = list(Indicator.objects.filter(aspect__stage=stage).order_by("aspect__order", "order"))
-    return sheets, indicators, session.session_key
+    return sheets, indicators, signed_in_session(assessor)
 
 
 def _typed(sheet_index, indicator_index, indicator):

@@ -16,8 +16,6 @@ SAVES = 400
 
 
 def _data():
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.sessions.backends.db import SessionStore
     from django.db import transaction
 
     from assessments.domain.configuration import create_edition
@@ -25,7 +23,7 @@ def _data():
     from districts.domain.regions import load_regions
     from districts.models import District, Province
     from sp2k.accounts.models import Role, User
-    from tests.benchmarks.load_data import _configuration
+    from tests.benchmarks.load_data import _configuration, signed_in_session
 
     if not Province.objects.filter(code="35").exists():
         load_regions(provinces=["35"], villages=False)
@@ -43,13 +41,8 @@ def _data():
         EditionAssessor.objects.create(edition=edition, user=assessor)
         Assignment.objects.create(stage=stage, assessor=assessor, participant=participant)
         sheet = ScoreSheet.objects.create(stage=stage, assessor=assessor, participant=participant)
-    session = SessionStore()
-    session[SESSION_KEY] = str(assessor.pk)
-    session[BACKEND_SESSION_KEY] = "sp2k.accounts.backends.AccountBackend"
-    session[HASH_SESSION_KEY] = assessor.get_session_auth_hash()
-    session.create()
     indicators = list(Indicator.objects.filter(aspect__stage=stage).order_by("aspect__order", "order"))
-    return sheet, indicators, session.session_key
+    return sheet, indicators, signed_in_session(assessor)
 
 
 @benchmark("saving")
