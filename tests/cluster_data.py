@@ -16,7 +16,7 @@ saves against the history.
 import json
 import sys
 
-from tests.benchmarks.load_data import _configuration, _session
+from tests.benchmarks.load_data import _configuration, signed_in_session
 from tests.benchmarks.load_data import check as check_saves
 
 PASSWORD = "klaster-sp2k-2026"  # noqa: S105 - throwaway cluster
@@ -102,16 +102,16 @@ def setup(out_path, users, certificates):
         "edition": edition.pk,
         "stage": stage.pk,
         "indicators": [[i["pk"], str(i["scale_min"]), str(i["scale_max"])] for i in indicators],
-        "sheets": [[sheet.pk, _session(sheet.assessor)] for sheet in sheets],
+        "sheets": [[sheet.pk, signed_in_session(sheet.assessor)] for sheet in sheets],
         "evidence": {
-            "session": _session(camat),
+            "session": signed_in_session(camat),
             "participant": participants[0].pk,
             "indicator": indicators[0]["pk"],
-            "assessor_session": _session(assessors[0]) if assessors else None,
+            "assessor_session": signed_in_session(assessors[0]) if assessors else None,
         },
         "final_edition": final.pk,
         "certificates": certificates,
-        "admin_session": _session(admin),
+        "admin_session": signed_in_session(admin),
         "person": {"username": person.username, "password": PASSWORD, "email": person.email},
     }
     with open(out_path, "w") as handle:
