@@ -96,6 +96,8 @@ WSGI_APPLICATION = "sp2k.wsgi.application"
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Django's backend with a health check that costs no round trip (sp2k/postgresql/base.py).
+    DATABASES["default"]["ENGINE"] = "sp2k.postgresql"
     # Short-lived persistent connections, checked before use so a restarted server is survived.
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
