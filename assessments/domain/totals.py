@@ -97,15 +97,38 @@ def _inline(sql, params):
     return text
 
 
+def _points(row):
+    """The trigger's ``row`` ("NEW" or "OLD") value's points above its indicator's minimum."""
+    value = RawSQL(f"{row}.value", [], output_field=DecimalField())  # noqa: S611 - "NEW" or "OLD"
+    return ExpressionWrapper(value - F("scale_min"), output_field=TOTAL_FIELD)
+
+
 def share_sql(row):
     """SELECT aspect_id, t (the share in the sheet's total), a (in its aspect's score) of the trigger's
     ``row`` ("NEW" or "OLD"): ``ranking.weighted`` of its ``value − scale_min``, as the ORM compiles it."""
-    value = RawSQL(f"{row}.value", [], output_field=DecimalField())  # noqa: S611 - "NEW" or "OLD"
-    points = ExpressionWrapper(value - F("scale_min"), output_field=TOTAL_FIELD)
+    points = _points(row)
     query = (
         Indicator.objects.filter(pk=RawSQL(f"{row}.indicator_id", []))  # noqa: S611 - "NEW" or "OLD"
         .annotate(t=weighted(points), a=weighted(points, within=ASPECT))
         .values("aspect_id", "t", "a")
+        .order_by()
+    )
+    return _inline(*query.query.sql_with_params())
+
+
+def _rescore_sql():
+    """SELECT aspect_id, old_t, old_a, new_t, new_a: the OLD and the NEW row's shares (``share_sql``) of a score
+    re-scored on the same sheet and indicator, in one look at the indicator."""
+    old, new = _points("OLD"), _points("NEW")
+    query = (
+        Indicator.objects.filter(pk=RawSQL("NEW.indicator_id", []))
+        .annotate(
+            old_t=weighted(old),
+            old_a=weighted(old, within=ASPECT),
+            new_t=weighted(new),
+            new_a=weighted(new, within=ASPECT),
+        )
+        .values("aspect_id", "old_t", "old_a", "new_t", "new_a")
         .order_by()
     )
     return _inline(*query.query.sql_with_params())
@@ -118,7 +141,24 @@ DECLARE
     share_aspect integer;
     share_total numeric;
     share_aspect_total numeric;
+    new_share_total numeric;
+    new_share_aspect_total numeric;
 BEGIN
+    IF TG_OP = 'UPDATE' AND OLD.value IS NOT NULL AND NEW.value IS NOT NULL AND OLD.sheet_id = NEW.sheet_id
+       AND OLD.indicator_id = NEW.indicator_id THEN
+        -- A value replaced by another (the common write): the old share taken away and the new one added in one
+        -- write of each total (no second row version of the sheet and its subtotal, nor a second trigger run).
+        SELECT q.aspect_id, q.old_t, q.old_a, q.new_t, q.new_a
+            INTO share_aspect, share_total, share_aspect_total, new_share_total, new_share_aspect_total
+            FROM ({_rescore_sql()}) q;
+        UPDATE {SHEETS}
+            SET weighted_total = weighted_total - COALESCE(share_total, 0) + COALESCE(new_share_total, 0)
+            WHERE id = NEW.sheet_id;
+        UPDATE {ASPECT_TOTALS}
+            SET total = total - COALESCE(share_aspect_total, 0) + COALESCE(new_share_aspect_total, 0)
+            WHERE sheet_id = NEW.sheet_id AND aspect_id = share_aspect;
+        RETURN NULL;
+    END IF;
     IF TG_OP IN ('UPDATE', 'DELETE') AND OLD.value IS NOT NULL THEN
         SELECT q.aspect_id, q.t, q.a INTO share_aspect, share_total, share_aspect_total FROM ({share_sql("OLD")}) q;
         UPDATE {SHEETS} SET weighted_total = weighted_total - COALESCE(share_total, 0) WHERE id = OLD.sheet_id;
