@@ -30,8 +30,12 @@ class AboutView(PermissionRequiredMixin, TemplateView):
     template_name = "about.html"
 
 
+@method_decorator(transaction.non_atomic_requests, name="dispatch")
 class HealthView(PermissionRequiredMixin, View):
-    """The smallest page the portal serves: for uptime checks, and the baseline of the load benchmark."""
+    """The smallest page the portal serves: for uptime checks, and the baseline of the load benchmark.
+
+    Outside the request's transaction: opening one takes a database connection (and checks a kept one), so
+    with the database away the supervisor would be told the process hangs and restart it for nothing."""
 
     permission_required = "portal.view_public"
 

@@ -118,14 +118,14 @@ def test_503_while_the_database_is_away(failing_client):
     assert response["Retry-After"]
 
 
-@pytest.mark.django_db(False)
-def test_the_500_page_needs_neither_the_database_nor_the_request_context():
-    """No database access is allowed in this test: any query would fail it. The request has no session, no user."""
+def test_the_500_page_needs_neither_the_database_nor_the_request_context(django_db_blocker):
+    """No database access is allowed here: any query would fail it. The request has no session, no user."""
     request = RequestFactory().get("/kompetisi/")
-    try:
-        raise RuntimeError("broken")
-    except RuntimeError:
-        response = server_error(request)
+    with django_db_blocker.block():
+        try:
+            raise RuntimeError("broken")
+        except RuntimeError:
+            response = server_error(request)
     assert_portal_page(response, 500, "Something went wrong on the portal's side")
 
 

@@ -10,6 +10,14 @@ def test_healthz_answers_ok_to_anyone(client, db):
     assert response.content == b"ok"
 
 
+def test_healthz_answers_without_the_database(client, django_db_blocker):
+    """No database access is allowed here: the supervisor's check must not fail (and restart the app servers)
+    while only the database is away; that is /readyz/'s to say."""
+    with django_db_blocker.block():
+        response = client.get("/healthz/")
+    assert (response.status_code, response.content) == (200, b"ok")
+
+
 def test_database_outage_answers_a_clean_503(client, db):
     from unittest import mock
 
