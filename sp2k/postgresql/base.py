@@ -1,6 +1,10 @@
 import select
 
 from django.db.backends.postgresql.base import DatabaseWrapper as PostgreSQLDatabaseWrapper
+from psycopg2.extensions import TRANSACTION_STATUS_INERROR, TRANSACTION_STATUS_UNKNOWN
+
+# Where Django's SELECT 1 would fail without the server being gone: a failed transaction, or a broken link.
+UNUSABLE_STATUSES = (TRANSACTION_STATUS_INERROR, TRANSACTION_STATUS_UNKNOWN)
 
 
 class DatabaseWrapper(PostgreSQLDatabaseWrapper):
@@ -12,7 +16,7 @@ class DatabaseWrapper(PostgreSQLDatabaseWrapper):
         the server ended it (a restart, a terminated backend, a crash): its last message or the end of the
         socket is then waiting. So anything to read, or an error, means "unusable" and Django connects anew.
         """
-        if self.connection.closed:
+        if self.connection.closed or self.connection.get_transaction_status() in UNUSABLE_STATUSES:
             return False
         try:
             readable, _writable, failed = select.select([self.connection], [], [self.connection], 0)

@@ -5,6 +5,7 @@ import time
 
 import pytest
 from django.db import connection
+from psycopg2 import DatabaseError
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres_only]
 
@@ -68,3 +69,12 @@ def test_a_connection_the_server_ended_is_replaced_at_the_next_request(kept):
     with kept.cursor() as cursor:
         cursor.execute("SELECT 1")
         assert cursor.fetchone() == (1,)
+
+
+def test_a_connection_left_in_a_failed_transaction_is_not_usable(kept):
+    kept.connection.autocommit = False
+    with pytest.raises(DatabaseError), kept.connection.cursor() as cursor:
+        cursor.execute("SELECT 1 / 0")
+    assert not kept.is_usable()  # as Django's SELECT 1 would fail there
+    kept.connection.rollback()
+    assert kept.is_usable()
