@@ -359,8 +359,7 @@ def load_and_faults(ctx):
                 # Warm-up: workers import, connect and fill their caches; not reported.
                 _merge_states(harness, harness.run("save", _save_jobs(harness, data, 50, path_of), 3))
                 for users in USERS:
-                    jobs = lambda count: _save_jobs(harness, data, count, path_of)  # noqa: E731 - made afresh each round
-                    _ratio_rounds(ctx, harness, users, reverse("healthz"), jobs)
+                    _ratio_rounds(ctx, harness, data, users, path_of, reverse("healthz"))
                 problems += _check(harness, ctx, "after 50 + 200 users")
                 problems += _fault(harness, ctx, data, path_of)
                 problems += _interrupted_uploads(harness, ctx, data)
@@ -378,17 +377,17 @@ def load_and_faults(ctx):
         raise AssertionError(f"load benchmark: {problems} consistency problem(s) found, see above")
 
 
-def _ratio_rounds(ctx, harness, users, minimal_path, save_jobs):
-    """The minimal view (``minimal_path``), then the saves (``save_jobs(users)``: jobs made afresh each round, with
-    what the users were told so far), ``ROUNDS`` times over at ``users`` users: each round's figures, then the
-    ratio's and the saves' p95's medians. One pair of runs moves by a fifth from one run to the next on a shared
-    machine (the minimal view's figure most), so a single ratio cannot tell a change of the code from the noise."""
+def _ratio_rounds(ctx, harness, data, users, path_of, minimal_path):
+    """The minimal view (``minimal_path``), then the saves (jobs made afresh each round, with what the users were
+    told so far), ``ROUNDS`` times over at ``users`` users: each round's figures, then the ratio's and the saves'
+    p95's medians. One pair of runs moves by a fifth from one run to the next on a shared machine (the minimal
+    view's figure most), so a single ratio cannot tell a change of the code from the noise."""
     ratios, p95s = [], []
     for number in range(1, ROUNDS + 1):
         label = f"{users} users, round {number}"
         jobs = [{"port": harness.port, "path": minimal_path} for _ in range(users)]
         baseline = _summary(ctx, f"minimal view /healthz/, {label}", harness.run("get", jobs, BASELINE_DURATION))
-        outcome = harness.run("save", save_jobs(users), DURATION)
+        outcome = harness.run("save", _save_jobs(harness, data, users, path_of), DURATION)
         _merge_states(harness, outcome)
         rps = _summary(ctx, f"score save, {label}", outcome)
         ratios.append(rps / baseline)

@@ -25,6 +25,14 @@ def _backend_pid(wrapper):
         return cursor.fetchone()[0]
 
 
+def _last_statement(pid):
+    """The last statement server process ``pid`` received, as the server tells another connection."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_stat_clear_snapshot()")  # a fresh look, not the transaction's first one
+        cursor.execute("SELECT query FROM pg_stat_activity WHERE pid = %s", [pid])
+        return cursor.fetchone()[0]
+
+
 def _ended_by_the_server(wrapper):
     """End ``wrapper``'s server process from the test's own connection, as a restart or an administrator does,
     and wait (at most 5 s) until its last words have reached the client's socket."""
@@ -39,14 +47,6 @@ def _ended_by_the_server(wrapper):
 def test_the_portal_runs_on_its_own_postgresql_backend():
     assert connection.settings_dict["ENGINE"] == "sp2k.postgresql"
     assert connection.settings_dict["CONN_HEALTH_CHECKS"] is True
-
-
-def _last_statement(pid):
-    """The last statement server process ``pid`` received, as the server tells another connection."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_stat_clear_snapshot()")  # a fresh look, not the transaction's first one
-        cursor.execute("SELECT query FROM pg_stat_activity WHERE pid = %s", [pid])
-        return cursor.fetchone()[0]
 
 
 def test_a_kept_connection_is_checked_without_a_round_trip(kept):
