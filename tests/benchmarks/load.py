@@ -167,9 +167,10 @@ class Harness:
     def _server_cpu(self):
         """CPU seconds used so far by gunicorn (master and workers), by PostgreSQL (every backend) and by the balancer
         when it runs."""
-        postmaster = int((self.cluster.data / "postmaster.pid").read_text().split()[0])
         gunicorn = self.gunicorn.pid if self.gunicorn and self.gunicorn.poll() is None else None
-        cpu = {"app server": _tree_cpu(gunicorn), "PostgreSQL": _tree_cpu(postmaster)}
+        cpu = {"app server": _tree_cpu(gunicorn)}
+        if hasattr(self.cluster, "data"):  # not for the SQLite benchmark's file
+            cpu["PostgreSQL"] = _tree_cpu(int((self.cluster.data / "postmaster.pid").read_text().split()[0]))
         if self.balancer and self.balancer.poll() is None:
             cpu["balancer"] = _tree_cpu(self.balancer.pid)
         return cpu
