@@ -2,7 +2,8 @@
 
 One assessor opens several score sheets in Chromium (Playwright, Debian's /usr/bin/chromium) while online,
 so that the sheets' service worker keeps them; the connection goes (``context.set_offline``); every
-numeric field of every sheet is typed; each sheet is reloaded offline (from the worker's copy, the typed
+numeric field of every sheet is typed (the server meanwhile refuses any save that still gets through, as
+an unreachable server would); each sheet is reloaded offline (from the worker's copy, the typed
 values put back from the browser's storage); the connection returns and the pages send what they kept,
 one save at a time per sheet. Figures: values typed offline, values saved, values doubled (more than one
 change recorded for one field) or lost, and how long the sync took. Lost or doubled values are an error.
@@ -91,6 +92,7 @@ def offline_sync(ctx):
 
     from assessments.models import Score, ScoreChange
     from tests.browser.conftest import CHROMIUM, LAUNCH_ARGS
+    from tests.browser.test_offline_sheet import go_offline, go_online
 
     sheets, indicators, session_key = _data()
     expected = {
@@ -110,7 +112,21 @@ def offline_sync(ctx):
         },
     )
     overrides.enable()
-    server = LiveServerThread("localhost", StaticFilesHandler)
+    offline = {"now": False, "refused": 0}
+
+    class LiveHandler(StaticFilesHandler):
+        """While "offline", the server answers no save either. Chromium's emulated offline, and Playwright's
+        routes, let through now and then the first save a page sends just after its reload from the service
+        worker (one in four runs here): the values would then be saved before the sync they are to measure."""
+
+        def __call__(self, environ, start_response):
+            if offline["now"] and "/nilai/" in environ.get("PATH_INFO", ""):
+                offline["refused"] += 1
+                start_response("503 Service Unavailable", [("Content-Type", "text/plain")])
+                return [b""]
+            return super().__call__(environ, start_response)
+
+    server = LiveServerThread("localhost", LiveHandler)
     server.daemon = True
     server.start()
     server.is_ready.wait()
@@ -130,7 +146,8 @@ def offline_sync(ctx):
                 page.wait_for_selector("#scoresheet[data-offline-ready=true]", state="attached")
                 pages.append(page)
 
-            context.set_offline(True)
+            go_offline(pages[0])  # the whole context, as the browser tests do (a reloaded page sees it late)
+            offline["now"] = True
             started = time.perf_counter()
             for sheet, page in zip(sheets, pages, strict=True):
                 for indicator in indicators:
@@ -146,7 +163,8 @@ def offline_sync(ctx):
             )
             before = ScoreChange.objects.filter(sheet__in=sheets).count()
 
-            context.set_offline(False)
+            offline["now"] = False
+            go_online(pages[0])
             started = time.perf_counter()
             while time.perf_counter() - started < SYNC_TIMEOUT:
                 if ScoreChange.objects.filter(sheet__in=sheets).count() >= len(expected):
@@ -172,6 +190,7 @@ def offline_sync(ctx):
     ctx.report("offline sync: values typed offline", len(expected))
     ctx.report("offline sync: put back after an offline reload", restored)
     ctx.report("offline sync: changes recorded while offline", before)
+    ctx.report("offline sync: saves the browser sent while offline (the server refused them)", offline["refused"])
     ctx.report("offline sync: values saved (equal to what was typed)", saved)
     ctx.report("offline sync: values doubled (two changes for one field)", doubled)
     ctx.report("offline sync: changes recorded in all", changes.count())
