@@ -74,10 +74,10 @@ backend apps
 
 
 def gunicorn_command(port, workers, threads, capped=True):
-    """The README's app server on ``port``. ``capped``: each worker holds at most twice its threads' worth of
-    connections, so the balancer's kept connections (at most ``maxconn``, see ``server_line``) spread over
+    """An app server on ``port`` as the README deploys it. ``capped``: each worker holds at most twice its threads'
+    worth of connections, so the balancer's kept connections (about ``maxconn``, see ``server_line``) spread over
     every worker: gthread keeps a connection on the worker that accepted it, and uncapped, one worker was seen
-    holding 36 of 50 (its users waited five times as long as the others')."""
+    holding 36 of 50 (its users waited about five times as long as the others')."""
     command = [
         sys.executable,
         "-m",
