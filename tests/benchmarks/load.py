@@ -118,17 +118,7 @@ class Harness:
             stderr=log,
         )
         log.close()
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            if self.gunicorn.poll() is not None:
-                raise RuntimeError(f"gunicorn exited:\n{self.gunicorn_log.read_text()[-3000:]}")
-            try:
-                if _get_status(self.port, "/healthz/") == 200:
-                    return
-            except OSError:
-                pass
-            time.sleep(0.2)
-        raise RuntimeError("gunicorn did not answer within 60 s")
+        _wait_answering(self.port, self.gunicorn, "gunicorn", 60, self.gunicorn_log)
 
     def start_balancer(self):
         """HAProxy in front of the app server, configured as the cluster test and the README's deployment."""
@@ -139,15 +129,8 @@ class Harness:
         self.balancer = subprocess.Popen(
             [haproxy_binary(), "-db", "-f", str(config)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
         )
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:  # up, and its health check has found the server ready
-            try:
-                if _get_status(self.entry_port, "/healthz/") == 200:
-                    return
-            except OSError:
-                pass
-            time.sleep(0.2)
-        raise RuntimeError("HAProxy did not pass a request within 30 s")
+        # Up, and its health check has found the server ready.
+        _wait_answering(self.entry_port, self.balancer, "HAProxy", 30)
 
     def stop_balancer(self):
         if self.balancer and self.balancer.poll() is None:
@@ -276,6 +259,21 @@ def _free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def _wait_answering(port, process, name, seconds, log=None):
+    """Until ``/healthz/`` answers 200 on ``port``; ``process`` (whose ``log`` is shown) may not exit meanwhile."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"{name} exited:\n{log.read_text()[-3000:] if log else ''}")
+        try:
+            if _get_status(port, "/healthz/") == 200:
+                return
+        except OSError:
+            pass
+        time.sleep(0.2)
+    raise RuntimeError(f"{name} did not answer within {seconds} s")
 
 
 def _get_status(port, path):
