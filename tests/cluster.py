@@ -104,6 +104,21 @@ def server_line(name, port, workers, threads):
     return f"    server {name} 127.0.0.1:{port} maxconn {workers * threads}"
 
 
+def wait_answering(port, process, name, timeout, path, log):
+    """Until ``path`` answers 200 on ``port``; ``process`` may not exit meanwhile (``log()``: what it wrote)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process is not None and process.poll() is not None:
+            raise RuntimeError(f"{name} exited:\n{log()}")
+        try:
+            if request(port, "GET", path)[0] == 200:
+                return
+        except OSError:
+            pass
+        time.sleep(0.2)
+    raise RuntimeError(f"{name} was not ready within {timeout} s:\n{log()}")
+
+
 def haproxy_binary():
     return shutil.which("haproxy") or ("/usr/sbin/haproxy" if Path("/usr/sbin/haproxy").exists() else None)
 
@@ -217,17 +232,7 @@ class Cluster:
             self._wait_ready(port, self.apps[index], f"app{index + 1}")
 
     def _wait_ready(self, port, process, name, timeout=60):
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if process is not None and process.poll() is not None:
-                raise RuntimeError(f"{name} exited:\n{self.log(name)}")
-            try:
-                if request(port, "GET", "/readyz/")[0] == 200:
-                    return
-            except OSError:
-                pass
-            time.sleep(0.2)
-        raise RuntimeError(f"{name} was not ready within {timeout} s:\n{self.log(name)}")
+        wait_answering(port, process, name, timeout, "/readyz/", lambda: self.log(name))
 
     def kill_app(self, index, sig=signal.SIGKILL):
         _kill_group(self.apps[index], sig)

@@ -35,7 +35,7 @@ from pathlib import Path
 
 from tests.benchmarks import benchmark
 from tests.benchmarks.load_client import save_jobs, told_saved
-from tests.cluster import HAPROXY_CONFIG, gunicorn_command, haproxy_binary, multipart, server_line
+from tests.cluster import HAPROXY_CONFIG, gunicorn_command, haproxy_binary, multipart, server_line, wait_answering
 
 USERS = (50, 200)
 DURATION = 15  # seconds per measured run
@@ -118,7 +118,10 @@ class Harness:
             stderr=log,
         )
         log.close()
-        _wait_answering(self.port, self.gunicorn, "gunicorn", 60, self.gunicorn_log)
+        wait_answering(self.port, self.gunicorn, "gunicorn", 60, "/healthz/", self._gunicorn_log_tail)
+
+    def _gunicorn_log_tail(self):
+        return self.gunicorn_log.read_text(errors="replace")[-3000:]
 
     def start_balancer(self):
         """HAProxy in front of the app server, configured as the cluster test and the README's deployment."""
@@ -130,7 +133,7 @@ class Harness:
             [haproxy_binary(), "-db", "-f", str(config)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
         )
         # Up, and its health check has found the server ready.
-        _wait_answering(self.entry_port, self.balancer, "HAProxy", 30)
+        wait_answering(self.entry_port, self.balancer, "HAProxy", 30, "/healthz/", lambda: "")
 
     def stop_balancer(self):
         if self.balancer and self.balancer.poll() is None:
@@ -220,15 +223,21 @@ def _run_process(*args):
     return run_process(*args)
 
 
-def _children(parent):
-    pids = []
+def _processes_now():
+    """{pid: (parent pid, CPU seconds of it and of its reaped children)} of every process, from /proc."""
+    found = {}
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
-            if int(stat.read_text().rsplit(")", 1)[1].split()[1]) == parent:
-                pids.append(int(stat.parent.name))
+            fields = stat.read_text().rsplit(")", 1)[1].split()
         except OSError:
             continue  # ended meanwhile
-    return pids
+        own_and_reaped = int(fields[11]) + int(fields[12]) + int(fields[13]) + int(fields[14])
+        found[int(stat.parent.name)] = (int(fields[1]), own_and_reaped / os.sysconf("SC_CLK_TCK"))
+    return found
+
+
+def _children(parent):
+    return [pid for pid, (ppid, _cpu) in _processes_now().items() if ppid == parent]
 
 
 def _tree_cpu(root):
@@ -237,54 +246,19 @@ def _tree_cpu(root):
     closed connection, autovacuum) does not take its CPU out of the figure."""
     if root is None:
         return 0.0
-    parents, cpu = {}, {}
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue  # ended meanwhile
-        pid = int(stat.parent.name)
-        parents[pid] = int(fields[1])
-        own_and_reaped = int(fields[11]) + int(fields[12]) + int(fields[13]) + int(fields[14])
-        cpu[pid] = own_and_reaped / os.sysconf("SC_CLK_TCK")
+    processes = _processes_now()
     tree, grown = {root}, True
     while grown:
-        children = {pid for pid, parent in parents.items() if parent in tree} - tree
+        children = {pid for pid, (parent, _cpu) in processes.items() if parent in tree} - tree
         tree |= children
         grown = bool(children)
-    return sum(cpu.get(pid, 0.0) for pid in tree)
+    return sum(processes[pid][1] for pid in tree if pid in processes)
 
 
 def _free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
-
-
-def _wait_answering(port, process, name, seconds, log=None):
-    """Until ``/healthz/`` answers 200 on ``port``; ``process`` (whose ``log`` is shown) may not exit meanwhile."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"{name} exited:\n{log.read_text()[-3000:] if log else ''}")
-        try:
-            if _get_status(port, "/healthz/") == 200:
-                return
-        except OSError:
-            pass
-        time.sleep(0.2)
-    raise RuntimeError(f"{name} did not answer within {seconds} s")
-
-
-def _get_status(port, path):
-    import http.client
-
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-    try:
-        conn.request("GET", path)
-        return conn.getresponse().status
-    finally:
-        conn.close()
 
 
 def _summary(ctx, label, outcome):
