@@ -347,6 +347,11 @@ def _sheet_sums_sql(factors, history=False):
     return sql, list(factors_params)
 
 
+def rounded(figure_sql):
+    """A figure as scores are compared: at 4 places (NUMERIC on PostgreSQL)."""
+    return f"ROUND(CAST({figure_sql} AS NUMERIC), 4)"
+
+
 def _score_sql(aggregation):
     """The stage score's SQL expression over the ``stats`` columns, by the edition's aggregation."""
     if aggregation == Edition.Aggregation.MEDIAN:
@@ -356,6 +361,18 @@ def _score_sql(aggregation):
     if aggregation == Edition.Aggregation.ZSCORE:
         return "CASE WHEN 50 + 10 * z_mean < 0 THEN 0 WHEN 50 + 10 * z_mean > 100 THEN 100 ELSE 50 + 10 * z_mean END"
     return "mean"
+
+
+def stored_score_sql(aggregation_sql):
+    """The rounded stage score over ``participant_stats_sql``'s columns by the aggregation that ``aggregation_sql``
+    (an edition's column) names: what ``StageStats.score`` keeps. NULL with z-scores, which need every assessor's
+    totals in the stage (the ranking computes them)."""
+    whens = " ".join(
+        f"WHEN '{aggregation}' THEN {rounded(_score_sql(aggregation))}"
+        for aggregation in Edition.Aggregation.values
+        if aggregation != Edition.Aggregation.ZSCORE
+    )
+    return f"CASE {aggregation_sql} {whens} END"
 
 
 def sheet_rows_sql(source, assessor_source=None):
@@ -394,8 +411,9 @@ def sheet_rows_sql(source, assessor_source=None):
 
 def participant_stats_sql(sheet_rows):
     """SELECT per stage × participant of ``sheet_rows`` (``sheet_rows_sql``'s rows): count, mean, median, trimmed
-    mean, mean z-score, population variance, lowest, highest, outliers and the tie-break aspect's mean, the columns
-    of ``StageStats`` (which the database keeps with this SQL, ``domain.totals``) plus ``z_mean``."""
+    mean, mean z-score, population variance, lowest, highest, outliers and the tie-break aspect's mean (rounded, as
+    it is compared), the columns of ``StageStats`` but its score (the database keeps them with this SQL and
+    ``stored_score_sql``, ``domain.totals``) plus ``z_mean``."""
     return f"""
         SELECT stage_id, participant_id,
                COUNT(*) AS n_sheets,
@@ -407,7 +425,7 @@ def participant_stats_sql(sheet_rows):
                MIN(total) AS low,
                MAX(total) AS high,
                SUM(outlier) AS outliers,
-               AVG(aspect_score) AS aspect_score,
+               {rounded("AVG(aspect_score)")} AS aspect_score,
                AVG(z) AS z_mean
         FROM {sheet_rows}
         GROUP BY stage_id, participant_id"""  # noqa: S608 - fixed text and the caller's SQL
@@ -418,8 +436,8 @@ STAGE_STATS_COLUMNS = [field.column for field in StageStats._meta.concrete_field
 
 
 def _stats_ctes(stage_filter, aspect_name, aggregation, from_scores=False, per_sheet=False):
-    """The CTE ``stats`` (per stage × participant) and, from the sheets, ``sheet_rows`` (per sheet, with z and
-    outlier).
+    """The CTE ``stats`` (per stage × participant, with the rounded ``score``) and, from the sheets, ``sheet_rows``
+    (per sheet, with z and outlier).
 
     ``stage_filter`` is ``{"stage": stage}``, ``{"stage_id__in": [...]}`` or ``{"stage__edition": edition}``.
     By default ``stats`` is read from the figures the database maintains (``StageStats``: one row per participant);
@@ -434,9 +452,7 @@ def _stats_ctes(stage_filter, aspect_name, aggregation, from_scores=False, per_s
             f"""
     agg AS ({stats_sql}),
     stats AS (
-        SELECT agg.*, CAST(NULL AS DOUBLE PRECISION) AS z_mean, SQRT(agg.variance) AS std,
-               ROUND(CAST({_score_sql(aggregation)} AS NUMERIC), 4) AS score
-        FROM agg
+        SELECT agg.*, CAST(NULL AS DOUBLE PRECISION) AS z_mean, SQRT(agg.variance) AS std FROM agg
     )""",  # noqa: S608 - ORM-made SQL and fixed text; every value is a parameter
             list(params),
         )
@@ -463,7 +479,7 @@ def _stats_ctes(stage_filter, aspect_name, aggregation, from_scores=False, per_s
     sheet_rows AS ({sheet_rows_sql("s0", assessor_source)}),
     agg AS ({participant_stats_sql("sheet_rows")}),
     stats AS (
-        SELECT agg.*, SQRT(agg.variance) AS std, ROUND(CAST({_score_sql(aggregation)} AS NUMERIC), 4) AS score
+        SELECT agg.*, SQRT(agg.variance) AS std, {rounded(_score_sql(aggregation))} AS score
         FROM agg
     )"""  # noqa: S608 - ORM-made SQL and fixed text; every value is a parameter
     return sql, list(params)
@@ -622,6 +638,23 @@ class StageRow(_Line):
         return bool(self.outliers) or (self.spread is not None and self.spread > OUTLIER_POINTS)
 
 
+def _rank_sql(score, tie_breaks):
+    """The columns ``rank`` (by ``score``, highest first and NULL last, then each of ``tie_breaks``, highest first),
+    ``same_all`` (how many rows share every one of those figures: the rank is shared) and ``same_score`` (how many
+    share the score), and the WINDOW clause they need.
+
+    All three come from one sort of the rows: how many share a row's place is the count up to its last peer
+    (``COUNT(*)`` over the default frame) less the rows before it (its rank − 1). Counting over PARTITION BY sorted
+    the rows twice more (a tenth of a national ranking's time in the database). A tie-break figure is never
+    negative, so NULL sorts and groups as −1."""
+    by_score = f"CASE WHEN {score} IS NULL THEN 1 ELSE 0 END, {score} DESC"
+    by_all = ", ".join([by_score, *(f"COALESCE({figure}, -1) DESC" for figure in tie_breaks)])
+    columns = """RANK() OVER by_all AS rank,
+               COUNT(*) OVER by_all - RANK() OVER by_all + 1 AS same_all,
+               COUNT(*) OVER by_score - RANK() OVER by_score + 1 AS same_score"""
+    return columns, f"WINDOW by_score AS (ORDER BY {by_score}), by_all AS (ORDER BY {by_all})"
+
+
 def previous_stage(stage):
     """The stage before ``stage`` in its edition (by order), or None for the first."""
     return Stage.objects.filter(edition_id=stage.edition_id, order__lt=stage.order).order_by("-order").first()
@@ -639,24 +672,21 @@ def stage_ranking_sql(stage, from_scores=False):
     if before:
         previous_join = "LEFT JOIN stats prev ON prev.participant_id = base.id AND prev.stage_id = %s"
         previous_params = [before.pk]
+    rank_columns, rank_windows = _rank_sql("score", ["previous_score", "aspect_score"])
     sql = f"""
     WITH {ctes},
     base AS ({base_sql}),
     scored AS (
         SELECT base.id AS participant_id, stats.n_sheets, stats.mean, stats.median, stats.trimmed,
-               stats.z_mean, stats.std, stats.low, stats.high, stats.outliers, stats.score,
-               ROUND(CAST(stats.aspect_score AS NUMERIC), 4) AS aspect_score,
+               stats.z_mean, stats.std, stats.low, stats.high, stats.outliers, stats.score, stats.aspect_score,
                {"prev.score" if before else "CAST(NULL AS NUMERIC)"} AS previous_score
         FROM base LEFT JOIN stats ON stats.participant_id = base.id AND stats.stage_id = %s
         {previous_join}
     ),
     ranked AS (
-        SELECT scored.*,
-               RANK() OVER (ORDER BY CASE WHEN score IS NULL THEN 1 ELSE 0 END, score DESC,
-                            COALESCE(previous_score, -1) DESC, COALESCE(aspect_score, -1) DESC) AS rank,
-               COUNT(*) OVER (PARTITION BY score, previous_score, aspect_score) AS same_all,
-               COUNT(*) OVER (PARTITION BY score) AS same_score
+        SELECT scored.*, {rank_columns}
         FROM scored
+        {rank_windows}
     )
     SELECT ranked.*, {_PARTICIPANT_COLUMNS}
     FROM ranked{_PARTICIPANT_SQL}
@@ -736,7 +766,7 @@ def final_ranking(edition, from_scores=False):
     pivot_columns = ", ".join(f"pivot.s_{i}" for i in range(len(stages)))
     tb_sql = "CAST(NULL AS NUMERIC)"  # typed: PostgreSQL reads a bare NULL column of a CTE as text
     if tb_stage:
-        tb_sql = f"MAX(CASE WHEN stage_id = {int(tb_stage.pk)} THEN ROUND(CAST(aspect_score AS NUMERIC), 4) END)"
+        tb_sql = f"MAX(CASE WHEN stage_id = {int(tb_stage.pk)} THEN aspect_score END)"
     last = f"s_{len(stages) - 1}"
     # The previous stage's score breaks a tie left by the last stage's (a NULL column when not chosen).
     previous = (
@@ -749,6 +779,7 @@ def final_ranking(edition, from_scores=False):
         weighted = " + ".join(f"{Decimal(s.weight) / 100} * COALESCE(s_{i}, 0)" for i, s in enumerate(stages))
         any_score = " OR ".join(f"s_{i} IS NOT NULL" for i in range(len(stages)))
         final_sql = f"CASE WHEN {any_score} THEN ROUND({weighted}, 4) END"
+    rank_columns, rank_windows = _rank_sql("final", [last, previous, "aspect_score"])
     base_sql, base_params = (
         Participant.objects.filter(edition=edition, status=Participant.Status.ACCEPTED)
         .values("id")
@@ -767,13 +798,9 @@ def final_ranking(edition, from_scores=False):
         FROM base LEFT JOIN pivot ON pivot.participant_id = base.id
     ),
     ranked AS (
-        SELECT scored.*, {last} AS last_score,
-               RANK() OVER (ORDER BY CASE WHEN final IS NULL THEN 1 ELSE 0 END, final DESC,
-                            COALESCE({last}, -1) DESC, COALESCE({previous}, -1) DESC,
-                            COALESCE(aspect_score, -1) DESC) AS rank,
-               COUNT(*) OVER (PARTITION BY final, {last}, {previous}, aspect_score) AS same_all,
-               COUNT(*) OVER (PARTITION BY final) AS same_score
+        SELECT scored.*, {last} AS last_score, {rank_columns}
         FROM scored
+        {rank_windows}
     )
     SELECT ranked.*, {_PARTICIPANT_COLUMNS}
     FROM ranked{_PARTICIPANT_SQL}

@@ -11,13 +11,14 @@ applied to the trigger's NEW or OLD row, compiled when migration 0017 installs t
 PL/pgSQL function; SQLite: one trigger per kind of write). ``refresh_totals`` recomputes them from the raw
 scores (the data migration; the check in tests that both always agree).
 
-``StageStats`` (per participant and stage: count, mean, median, trimmed mean, variance, lowest, highest, outliers
-and the tie-break aspect's mean over its counted sheets) is kept by a second set of triggers, on everything those
-figures depend on: a sheet submitted, reopened or re-scored while submitted, an aspect subtotal of a submitted
-sheet, a conflict of interest declared, changed or lifted, an assessor's home regency, a participant's kecamatan,
-the edition's tie-break aspect, an aspect renamed. Each recomputes only the pairs concerned (one for a sheet), with
-the ranking's own SQL (``ranking.sheet_rows_sql`` and ``participant_stats_sql``), so a stage ranking reads one row
-per participant instead of every sheet. Saving a score on a draft sheet, the common write, touches none of it.
+``StageStats`` (per participant and stage: count, mean, median, trimmed mean, variance, lowest, highest, outliers,
+the tie-break aspect's mean over its counted sheets and the stage score) is kept by a second set of triggers, on
+everything those figures depend on: a sheet submitted, reopened or re-scored while submitted, an aspect subtotal of a
+submitted sheet, a conflict of interest declared, changed or lifted, an assessor's home regency, a participant's
+kecamatan, the edition's tie-break aspect or aggregation, an aspect renamed. Each recomputes only the pairs concerned
+(one for a sheet), with the ranking's own SQL (``ranking.sheet_rows_sql``, ``participant_stats_sql`` and
+``stored_score_sql``), so a stage ranking reads one row per participant instead of every sheet. Saving a score on a
+draft sheet, the common write, touches none of it.
 """
 
 import re
@@ -48,6 +49,7 @@ from assessments.domain.ranking import (
     counted_sheets,
     participant_stats_sql,
     sheet_rows_sql,
+    stored_score_sql,
     weighted,
     weighted_points,
 )
@@ -281,7 +283,12 @@ def _stats_rows_sql(condition):
     ``stage_id`` and ``participant_id``, written with ``{t}`` for the table), computed from the sheets. The condition
     must hold for every sheet of a pair or for none (it names the pair, not the sheet)."""
     rows = participant_stats_sql(f"({sheet_rows_sql(_counted_rows_sql(condition.replace('{t}', SHEETS)))}) sheet_rows")
-    return f"SELECT {STATS_COLUMNS} FROM ({rows}) r"  # noqa: S608 - ORM-made SQL and fixed text
+    figures = {column: f"r.{column}" for column in STAGE_STATS_COLUMNS}
+    figures["score"] = stored_score_sql("e.aggregation")
+    return (
+        f"SELECT {', '.join(f'{sql} AS {column}' for column, sql in figures.items())} FROM ({rows}) r"  # noqa: S608
+        f" JOIN {STAGES} st ON st.id = r.stage_id JOIN {EDITIONS} e ON e.id = st.edition_id"
+    )
 
 
 def _refresh_stats_sql(condition):
@@ -378,7 +385,13 @@ def _stats_events():
             "OLD.district_id <> NEW.district_id",
             "{t}.participant_id = NEW.id",
         ),
-        ("tie_break", EDITIONS, "UPDATE", "OLD.tie_break_aspect <> NEW.tie_break_aspect", _in_edition("NEW.id")),
+        (
+            "ranking_rules",
+            EDITIONS,
+            "UPDATE",
+            "OLD.tie_break_aspect <> NEW.tie_break_aspect OR OLD.aggregation <> NEW.aggregation",
+            _in_edition("NEW.id"),
+        ),
         *(
             (f"aspect_{row.lower()}", ASPECTS, "UPDATE", renamed, f"{{t}}.stage_id = {row}.stage_id")
             for row in ("OLD", "NEW")

@@ -61,8 +61,9 @@ class StageStats(models.Model):
     """One participant's figures in one stage, over its counted sheets (submitted, no conflict of interest): what
     its stage score and rank are made of. Kept by the database on every change that can alter them (a sheet
     submitted, reopened or re-scored, a conflict declared or lifted, an assessor's home regency, the tie-break
-    aspect; ``domain.totals``), so that a ranking reads one row per participant instead of every sheet. A pair
-    without a counted sheet has no row. Figures in double precision, as the ranking computes them."""
+    aspect, the aggregation; ``domain.totals``), so that a ranking reads one row per participant instead of every
+    sheet. A pair without a counted sheet has no row. Figures in double precision, as the ranking computes them;
+    what it compares (the score, the tie-break aspect's) rounded to 4 places once here, not at every ranking."""
 
     stage = models.ForeignKey(Stage, models.CASCADE, related_name="+")
     participant = models.ForeignKey(Participant, models.CASCADE, related_name="+")
@@ -74,7 +75,19 @@ class StageStats(models.Model):
     low = models.FloatField()
     high = models.FloatField()
     outliers = models.IntegerField()
-    aspect_score = models.FloatField(null=True, help_text="Mean score on the edition's tie-break aspect.")
+    aspect_score = models.DecimalField(
+        max_digits=9,
+        decimal_places=4,
+        null=True,
+        help_text="Mean score on the edition's tie-break aspect, at the 4 places ties are compared at.",
+    )
+    score = models.DecimalField(
+        max_digits=9,
+        decimal_places=4,
+        null=True,
+        help_text="The stage score by the edition's aggregation, at 4 places; empty where it uses z-scores, which need"
+        " every assessor's totals in the stage and are computed by the ranking.",
+    )
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["stage", "participant"], name="stage_stats_unique")]

@@ -4,6 +4,8 @@ whoever makes it, and the rankings read from them equal the reference computed f
 import math
 
 import pytest
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
 from assessments.domain import ranking, totals
@@ -124,6 +126,15 @@ def _drop_the_tie_break(edition):
     Edition.objects.filter(pk=edition.pk).update(tie_break_aspect="")
 
 
+def _choose_the_median(edition):
+    Edition.objects.filter(pk=edition.pk).update(aggregation=Edition.Aggregation.MEDIAN)
+
+
+def _choose_z_scores(edition):
+    """The stored score is emptied: a z-score needs the whole stage, and the ranking computes it."""
+    Edition.objects.filter(pk=edition.pk).update(aggregation=Edition.Aggregation.ZSCORE)
+
+
 def _rename_the_tie_break_aspect(edition):
     Aspect.objects.filter(stage__edition=edition, stage__order=1, name=edition.tie_break_aspect).update(name="Baru")
 
@@ -143,6 +154,8 @@ CHANGES = {
     "another tie-break aspect chosen": _choose_another_tie_break,
     "the tie-break aspect dropped": _drop_the_tie_break,
     "the tie-break aspect renamed in one stage": _rename_the_tie_break_aspect,
+    "the median chosen instead of the mean": _choose_the_median,
+    "z-scores chosen instead of the mean": _choose_z_scores,
 }
 
 
@@ -171,3 +184,43 @@ def test_scores_written_in_bulk_leave_the_figures_kept(generated):
         )
     assert_stats_kept(generated)
     assert all(math.isclose(s.mean, 100) for s in StageStats.objects.filter(stage=stage))
+
+
+def _triggers_named(name):
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT tgname FROM pg_trigger WHERE tgname = %s", [name])
+        else:
+            cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND name = %s", [name])
+        return cursor.fetchall()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_gives_an_existing_database_its_stored_scores(generated):
+    """A database whose figures were kept before migration 0022 (no stored score, the edition trigger under its old
+    name): going forward stores every score, and the edition's aggregation is followed from then on."""
+    executor = MigrationExecutor(connection)
+    executor.migrate([("assessments", "0021_rescore_in_one_write")])
+    with connection.cursor() as cursor:  # the edition trigger as migration 0020 installed it until then
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "CREATE FUNCTION assessments_stats_tie_break() RETURNS trigger AS $$ BEGIN RETURN NULL; END; $$"
+                " LANGUAGE plpgsql"
+            )
+            cursor.execute(
+                "CREATE TRIGGER assessments_stats_tie_break AFTER UPDATE ON assessments_edition"
+                " FOR EACH ROW EXECUTE FUNCTION assessments_stats_tie_break()"
+            )
+        else:
+            cursor.execute(
+                "CREATE TRIGGER assessments_stats_tie_break AFTER UPDATE ON assessments_edition BEGIN SELECT 1; END"
+            )
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(executor.loader.graph.leaf_nodes())
+    assert not _triggers_named("assessments_stats_tie_break")
+    assert not StageStats.objects.filter(stage__edition=generated, score__isnull=True).exists()
+    assert_stats_kept(generated)
+    _choose_the_median(generated)
+    generated.refresh_from_db()
+    assert_stats_kept(generated)
