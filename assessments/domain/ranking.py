@@ -347,7 +347,7 @@ def _sheet_sums_sql(factors, history=False):
     return sql, list(factors_params)
 
 
-def rounded(figure_sql):
+def _rounded(figure_sql):
     """A figure as scores are compared: at 4 places (NUMERIC on PostgreSQL)."""
     return f"ROUND(CAST({figure_sql} AS NUMERIC), 4)"
 
@@ -368,7 +368,7 @@ def stored_score_sql(aggregation_sql):
     (an edition's column) names: what ``StageStats.score`` keeps. NULL with z-scores, which need every assessor's
     totals in the stage (the ranking computes them)."""
     whens = " ".join(
-        f"WHEN '{aggregation}' THEN {rounded(_score_sql(aggregation))}"
+        f"WHEN '{aggregation}' THEN {_rounded(_score_sql(aggregation))}"
         for aggregation in Edition.Aggregation.values
         if aggregation != Edition.Aggregation.ZSCORE
     )
@@ -425,7 +425,7 @@ def participant_stats_sql(sheet_rows):
                MIN(total) AS low,
                MAX(total) AS high,
                SUM(outlier) AS outliers,
-               {rounded("AVG(aspect_score)")} AS aspect_score,
+               {_rounded("AVG(aspect_score)")} AS aspect_score,
                AVG(z) AS z_mean
         FROM {sheet_rows}
         GROUP BY stage_id, participant_id"""  # noqa: S608 - fixed text and the caller's SQL
@@ -479,7 +479,7 @@ def _stats_ctes(stage_filter, aspect_name, aggregation, from_scores=False, per_s
     sheet_rows AS ({sheet_rows_sql("s0", assessor_source)}),
     agg AS ({participant_stats_sql("sheet_rows")}),
     stats AS (
-        SELECT agg.*, SQRT(agg.variance) AS std, {rounded(_score_sql(aggregation))} AS score
+        SELECT agg.*, SQRT(agg.variance) AS std, {_rounded(_score_sql(aggregation))} AS score
         FROM agg
     )"""  # noqa: S608 - ORM-made SQL and fixed text; every value is a parameter
     return sql, list(params)
