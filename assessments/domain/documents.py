@@ -72,6 +72,15 @@ def hari_tanggal(value):
     return f"{DAYS[value.weekday()]}, {tanggal(value)}"
 
 
+def item_letter(n):
+    """a, b, … z, aa, ab, … — the lettering of a decree's considerations and of the awards it pays."""
+    letters = ""
+    while n > 0:
+        n, rest = divmod(n - 1, 26)
+        letters = "abcdefghijklmnopqrstuvwxyz"[rest] + letters
+    return letters
+
+
 def ordinal_word(n):
     """KESATU, KEDUA, … KESEPULUH, KESEBELAS … — the numbering of a decree's decisions (diktum)."""
     return "KESATU" if n == 1 else f"KE{num2words(n, lang='id').upper()}"
@@ -709,6 +718,8 @@ def _decree_context(facts):
         for w in facts["winners"]
         if w.get("amount")
     ]
+    for number, line in enumerate(paid, start=1):
+        line["letter"] = item_letter(number)
     province = facts["province"]
     decisions = [
         f"Menetapkan Kecamatan sebagaimana tercantum dalam Lampiran Keputusan ini sebagai {_winner_title(facts)}.",
@@ -728,8 +739,11 @@ def _decree_context(facts):
             {"word": ordinal_word(i), "text": text, "paid": paid if i == 2 else None}
             for i, text in enumerate(decisions, start=1)
         ],
+        "considerations": [
+            {"letter": item_letter(number), "text": text}
+            for number, text in enumerate(facts["considerations"], start=1)
+        ],
         "page_size": PAGE_SIZES.get(facts["page_size"], PAGE_SIZES["F4"]),
-        "letters": "abcdefghijklmnopqrstuvwxyz",
     }
 
 

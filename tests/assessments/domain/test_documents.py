@@ -108,8 +108,23 @@ def test_decree_on_a4_when_chosen(final_edition, province_admin):
     assert (round(float(box.width) / MM), round(float(box.height) / MM)) == (210, 297)
 
 
+@pytest.mark.django_db
+def test_decree_letters_every_consideration_and_paid_award_once(final_edition, province_admin):
+    """Beyond ten paid awards (or twelve considerations) the letters go on instead of starting again at a."""
+    document = documents.issue_decree(final_edition, province_admin)
+    winner = document.facts["winners"][0]
+    document.facts["winners"] = [{**winner, "award": f"Penghargaan {n}", "amount": 1_000_000 * n} for n in range(1, 29)]
+    document.facts["considerations"] = [f"bahwa pertimbangan nomor {n};" for n in range(1, 15)]
+    text = flat(pdf_text(documents.render_pdf([document])))
+    assert "l. Penghargaan 12 sebesar Rp12.000.000,00" in text
+    assert "z. Penghargaan 26 sebesar" in text and "aa. Penghargaan 27 sebesar" in text
+    assert "n. bahwa pertimbangan nomor 14;" in text
+    assert "a. Penghargaan 11" not in text and "a. bahwa pertimbangan nomor 13" not in text
+
+
 def test_indonesian_formats():
     assert documents.tanggal(date(2022, 12, 21)) == "21 Desember 2022"
+    assert [documents.item_letter(n) for n in (1, 2, 26, 27, 28, 52, 53)] == ["a", "b", "z", "aa", "ab", "az", "ba"]
     assert [documents.ordinal_word(n) for n in (1, 2, 3, 4, 10)] == [
         "KESATU",
         "KEDUA",
