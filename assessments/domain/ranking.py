@@ -534,22 +534,29 @@ class _Figure:
         return value
 
 
-# The participant's fields a ranking shows, selected with the ranking (``_PARTICIPANT_SQL``); other fields
-# are deferred (read from the database if ever asked for).
+# The participant's fields a ranking shows, selected with the ranking; other fields are deferred (read from the
+# database if ever asked for). The participant's own come with the ranked rows (``_BASE_COLUMNS``, from the
+# participants the ranking starts from: reading the table again cost a join of every participant), its kecamatan's
+# and regency's are joined to them at the end (``_PARTICIPANT_SQL``).
 _PARTICIPANT_FIELDS = {
     Participant: ("id", "edition_id", "status", "district_id"),
     District: ("code", "name", "regency_id"),
     Regency: ("code", "name", "kind", "province_id"),
 }
+_BASE_COLUMNS = ", ".join(f"base.{name} AS p_{name}" for name in _PARTICIPANT_FIELDS[Participant])
 _PARTICIPANT_SQL = f"""
-    JOIN {Participant._meta.db_table} p_ ON p_.id = ranked.participant_id
-    JOIN {District._meta.db_table} d_ ON d_.code = p_.district_id
+    JOIN {District._meta.db_table} d_ ON d_.code = ranked.p_district_id
     JOIN {Regency._meta.db_table} r_ ON r_.code = d_.regency_id"""  # noqa: S608 - table names from the models
 _PARTICIPANT_COLUMNS = ", ".join(
     f"{alias}.{name} AS {alias}{name}"
-    for model, alias in ((Participant, "p_"), (District, "d_"), (Regency, "r_"))
+    for model, alias in ((District, "d_"), (Regency, "r_"))
     for name in _PARTICIPANT_FIELDS[model]
 )
+
+
+def _base_sql(participants):
+    """SQL and parameters of the participants a ranking starts from (a queryset), with the fields it shows."""
+    return participants.values(*_PARTICIPANT_FIELDS[Participant]).order_by().query.sql_with_params()
 
 
 def _participant(line):
@@ -667,7 +674,7 @@ def stage_ranking_sql(stage, from_scores=False):
     before = previous_stage(stage) if edition.tie_break_previous_stage else None
     stage_filter = {"stage_id__in": [before.pk, stage.pk]} if before else {"stage": stage}
     ctes, params = _stats_ctes(stage_filter, edition.tie_break_aspect, edition.aggregation, from_scores)
-    base_sql, base_params = stage_participants(stage).values("id").order_by().query.sql_with_params()
+    base_sql, base_params = _base_sql(stage_participants(stage))
     previous_join, previous_params = "", []
     if before:
         previous_join = "LEFT JOIN stats prev ON prev.participant_id = base.id AND prev.stage_id = %s"
@@ -677,7 +684,7 @@ def stage_ranking_sql(stage, from_scores=False):
     WITH {ctes},
     base AS ({base_sql}),
     scored AS (
-        SELECT base.id AS participant_id, stats.n_sheets, stats.mean, stats.median, stats.trimmed,
+        SELECT base.id AS participant_id, {_BASE_COLUMNS}, stats.n_sheets, stats.mean, stats.median, stats.trimmed,
                stats.z_mean, stats.std, stats.low, stats.high, stats.outliers, stats.score, stats.aspect_score,
                {"prev.score" if before else "CAST(NULL AS NUMERIC)"} AS previous_score
         FROM base LEFT JOIN stats ON stats.participant_id = base.id AND stats.stage_id = %s
@@ -780,12 +787,7 @@ def final_ranking(edition, from_scores=False):
         any_score = " OR ".join(f"s_{i} IS NOT NULL" for i in range(len(stages)))
         final_sql = f"CASE WHEN {any_score} THEN ROUND({weighted}, 4) END"
     rank_columns, rank_windows = _rank_sql("final", [last, previous, "aspect_score"])
-    base_sql, base_params = (
-        Participant.objects.filter(edition=edition, status=Participant.Status.ACCEPTED)
-        .values("id")
-        .order_by()
-        .query.sql_with_params()
-    )
+    base_sql, base_params = _base_sql(Participant.objects.filter(edition=edition, status=Participant.Status.ACCEPTED))
     sql = f"""
     WITH {ctes},
     pivot AS (
@@ -794,7 +796,7 @@ def final_ranking(edition, from_scores=False):
     ),
     base AS ({base_sql}),
     scored AS (
-        SELECT base.id AS participant_id, {pivot_columns}, pivot.aspect_score, {final_sql} AS final
+        SELECT base.id AS participant_id, {_BASE_COLUMNS}, {pivot_columns}, pivot.aspect_score, {final_sql} AS final
         FROM base LEFT JOIN pivot ON pivot.participant_id = base.id
     ),
     ranked AS (
