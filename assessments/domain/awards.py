@@ -281,7 +281,7 @@ def propose_awards(edition, rows=None):
     """
     if rows is None:
         rows = ranking.final_ranking(edition)
-    by_participant = {r.participant.pk: r for r in rows}
+    by_participant = {r.participant_id: r for r in rows}
     categories = list(AwardCategory.objects.filter(edition=edition).order_by("order"))
     awards = {
         a.category_id: a
@@ -306,7 +306,7 @@ def propose_awards(edition, rows=None):
         elif holders:
             line.status, line.candidates = Status.TIE, holders
         if award and award.chosen_at:
-            chosen = next((r for r in holders if r.participant.pk == award.participant_id), None)
+            chosen = next((r for r in holders if r.participant_id == award.participant_id), None)
             if chosen is not None and len(holders) > 1:
                 line.status, line.row = Status.CHOSEN, chosen
             else:

@@ -592,7 +592,7 @@ class _Line:
 
     @property
     def participant_id(self):
-        """The participant's id without building it (the replay compares whole rankings by it)."""
+        """The participant's id without building it: lookups over a whole ranking (the replay, awards) use it."""
         return self.value("participant_id")
 
     @property
@@ -916,7 +916,7 @@ def explain(participant):
     )
     aspect_scores = {(r["sheet_id"], r["indicator__aspect_id"]): _dec(r["points"]) for r in per_aspect}
     assessors = get_user_model().objects.in_bulk({r["assessor_id"] for r in sheet_rows})
-    final = next((row for row in final_ranking(edition) if row.participant.pk == participant.pk), None)
+    final = next((row for row in final_ranking(edition) if row.participant_id == participant.pk), None)
 
     explained = []
     for stage in stages:
