@@ -6,7 +6,12 @@ transaction rolls back onto them. A transactional test flushes the database when
 regions are loaded again after it (see ``pytest_runtest_teardown``).
 """
 
+from contextlib import contextmanager
+from functools import partial
+
 import pytest
+from django.db import connection as default_connection
+from django.test.utils import CaptureQueriesContext
 
 from districts.domain.regions import load_regions
 from districts.models import District, Province, Regency
@@ -233,3 +238,36 @@ def participants(edition):
     from tests.factories import WINNER_CODES
 
     return [ParticipantFactory(edition=edition, district_id=code) for code in [*WINNER_CODES, "35.77.03"]]
+
+
+class _SentEveryTime(CaptureQueriesContext):
+    """The queries a block sent, less the PREPAREs. A connection prepares each hot statement once, at its first use
+    (``sp2k.compiled_queries``): whether that falls in a measured block depends on what the test's connection did
+    before, i.e. on the order the tests ran in. A page's query count is what it sends every time."""
+
+    @property
+    def captured_queries(self):
+        return [query for query in super().captured_queries if not query["sql"].startswith("PREPARE ")]
+
+
+@contextmanager
+def _counted_queries(num, exact, connection=None, info=None):
+    with _SentEveryTime(connection or default_connection) as sent:
+        yield sent
+    if (len(sent) != num) if exact else (len(sent) > num):
+        queries = "\n\n".join(query["sql"] for query in sent.captured_queries)
+        pytest.fail(
+            f"Expected {'' if exact else 'at most '}{num} queries, {len(sent)} were sent"
+            f"{f' ({info})' if info else ''}:\n\n{queries}"
+        )
+
+
+# pytest-django's query-count fixtures, counting the queries sent every time (``_SentEveryTime``).
+@pytest.fixture
+def django_assert_num_queries():
+    return partial(_counted_queries, exact=True)
+
+
+@pytest.fixture
+def django_assert_max_num_queries():
+    return partial(_counted_queries, exact=False)
