@@ -440,14 +440,19 @@ def install_stats_triggers(connection):
             cursor.execute(statement)
 
 
-def remove_stats_triggers(connection):
+def drop_stats_trigger(connection, trigger, table):
+    """Drop a stats trigger by name (and its PL/pgSQL function on PostgreSQL), if it exists."""
     with connection.cursor() as cursor:
-        for trigger, table in _stats_trigger_names():
-            if connection.vendor == "postgresql":
-                cursor.execute(f"DROP TRIGGER IF EXISTS {trigger} ON {table}")
-                cursor.execute(f"DROP FUNCTION IF EXISTS {trigger}()")
-            else:
-                cursor.execute(f"DROP TRIGGER IF EXISTS {trigger}")
+        if connection.vendor == "postgresql":
+            cursor.execute(f"DROP TRIGGER IF EXISTS {trigger} ON {table}")
+            cursor.execute(f"DROP FUNCTION IF EXISTS {trigger}()")
+        else:
+            cursor.execute(f"DROP TRIGGER IF EXISTS {trigger}")
+
+
+def remove_stats_triggers(connection):
+    for trigger, table in _stats_trigger_names():
+        drop_stats_trigger(connection, trigger, table)
 
 
 def refresh_stats(stages=None):

@@ -15,14 +15,8 @@ OLD_EDITION_TRIGGER = "assessments_stats_tie_break"
 
 
 def remove(apps, schema_editor):
-    connection = schema_editor.connection
-    totals.remove_stats_triggers(connection)
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(f"DROP TRIGGER IF EXISTS {OLD_EDITION_TRIGGER} ON {totals.EDITIONS}")
-            cursor.execute(f"DROP FUNCTION IF EXISTS {OLD_EDITION_TRIGGER}()")
-        else:
-            cursor.execute(f"DROP TRIGGER IF EXISTS {OLD_EDITION_TRIGGER}")
+    totals.remove_stats_triggers(schema_editor.connection)
+    totals.drop_stats_trigger(schema_editor.connection, OLD_EDITION_TRIGGER, totals.EDITIONS)
 
 
 def install(apps, schema_editor):

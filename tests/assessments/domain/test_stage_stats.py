@@ -208,12 +208,12 @@ def test_the_migration_gives_an_existing_database_its_stored_scores(generated):
                 " LANGUAGE plpgsql"
             )
             cursor.execute(
-                "CREATE TRIGGER assessments_stats_tie_break AFTER UPDATE ON assessments_edition"
+                f"CREATE TRIGGER assessments_stats_tie_break AFTER UPDATE ON {totals.EDITIONS}"
                 " FOR EACH ROW EXECUTE FUNCTION assessments_stats_tie_break()"
             )
         else:
             cursor.execute(
-                "CREATE TRIGGER assessments_stats_tie_break AFTER UPDATE ON assessments_edition BEGIN SELECT 1; END"
+                f"CREATE TRIGGER assessments_stats_tie_break AFTER UPDATE ON {totals.EDITIONS} BEGIN SELECT 1; END"
             )
     executor = MigrationExecutor(connection)
     executor.loader.build_graph()
