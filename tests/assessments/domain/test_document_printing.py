@@ -4,8 +4,10 @@ the province's own emblem and letterhead, and a CONTOH watermark on the example 
 
 import io
 import re
+import subprocess
 from datetime import date
 
+import pypdfium2
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -172,6 +174,29 @@ def test_qr_codes_lead_to_the_portals_public_address(edition, province_admin, se
         assert documents.qr_data_uri(url) in html, kind  # the QR image is the code of that very address
         assert "127.0.0.1" not in html, kind
         assert url in pdf_text(documents.render_pdf([document])), kind
+
+
+# A page printed and scanned (or photographed) coarsely: the longest address, the decree's, needs about 110 dpi.
+SCAN_DPI = 120
+
+
+def qr_codes_read_from(pdf, tmp_path, dpi):
+    """The QR codes a scanner reads off the PDF's pages printed at ``dpi`` (zbarimg, from zbar-tools)."""
+    found = []
+    for number, page in enumerate(pypdfium2.PdfDocument(pdf), start=1):
+        picture = tmp_path / f"page-{number}.png"
+        page.render(scale=dpi / 72).to_pil().save(picture)
+        read = subprocess.run(["zbarimg", "--quiet", "--raw", str(picture)], capture_output=True, text=True)  # noqa: S603, S607
+        found += read.stdout.split()
+    return found
+
+
+@pytest.mark.django_db
+def test_every_documents_qr_code_scans_as_its_address(edition, province_admin, settings, tmp_path):
+    settings.SITE_URL = "https://sp2k.jatimprov.go.id"
+    for kind, document in every_kind(edition, province_admin).items():
+        url = f"https://sp2k.jatimprov.go.id/verifikasi/{document.code}/"
+        assert qr_codes_read_from(documents.render_pdf([document]), tmp_path, SCAN_DPI) == [url], kind
 
 
 # --- the example edition --------------------------------------------------------------------------
