@@ -509,8 +509,8 @@ def verification_url(code):
     return f"{settings.SITE_URL}{reverse('verify:document', args=[code])}"
 
 
-# Pixels per module and the quiet zone's width in modules. At 4 a scanner reads even the longest code (the decree's)
-# off a page printed at about 110 dpi (test_document_printing).
+# Pixels per module and the quiet zone's width in modules. 4 keeps the modules sharp where a viewer or a printer
+# smooths a scaled-up image (at 1 or 2 the code blurs there); every code must scan at 120 dpi (test_document_printing).
 QR_SCALE, QR_BORDER = 4, 2
 _MODULE_SHADES = bytes([255]) + bytes(255)  # a module's value → its grey: 0 (light) white, any other (dark) black
 

@@ -182,12 +182,15 @@ SCAN_DPI = 120
 
 def qr_codes_read_from(pdf, tmp_path, dpi):
     """The QR codes a scanner reads off the PDF's pages printed at ``dpi`` (zbarimg, from zbar-tools)."""
-    found = []
-    for number, page in enumerate(pypdfium2.PdfDocument(pdf), start=1):
-        picture = tmp_path / f"page-{number}.png"
-        page.render(scale=dpi / 72).to_pil().save(picture)
-        read = subprocess.run(["zbarimg", "--quiet", "--raw", str(picture)], capture_output=True, text=True)  # noqa: S603, S607
-        found += read.stdout.split()
+    found, document = [], pypdfium2.PdfDocument(pdf)
+    try:
+        for number, page in enumerate(document, start=1):
+            picture = tmp_path / f"page-{number}.png"
+            page.render(scale=dpi / 72).to_pil().save(picture)
+            read = subprocess.run(["zbarimg", "--quiet", "--raw", str(picture)], capture_output=True, text=True)  # noqa: S603, S607
+            found += read.stdout.split()
+    finally:
+        document.close()
     return found
 
 
